@@ -105,7 +105,8 @@ extension PropertyResult {
             if let condition = example.condition { text += " (\(condition))" }
             return text
         }
-        var text = "ok   \(scope): \(sources) sources × \(destinations) destinations"
+        let bits = family == .ipv4 ? 32 : 128
+        var text = "ok   \(scope): \(sources.text(ofSpace: bits)) sources × \(destinations.text(ofSpace: bits)) destinations"
         if let kernel {
             if kernel.dropsAll {
                 text += "; kernel drops them too (\(kernel.stages.map(\.description).joined(separator: "; ")))"
@@ -114,5 +115,17 @@ extension PropertyResult {
             }
         }
         return text
+    }
+}
+
+extension AddressCount {
+    /// Large counts near the whole space read better as `2^32 - 2^24` than as 4278190080.
+    func text(ofSpace bits: Int) -> String {
+        let full: UInt128 = bits == 128 ? .max : (1 << UInt128(bits)) - 1   // size - 1
+        if isFullIPv6Space { return "2^128" }
+        guard value > full / 2, value <= full else { return description }
+        let missing = full - value + 1
+        if missing == 0 { return "2^\(bits)" }
+        return "2^\(bits) - " + AddressCount(missing).description
     }
 }

@@ -50,8 +50,10 @@ public struct Verifier: Sendable {
             }
         }
         if field == .source {
-            ranges.append(Address.family == .ipv4 ? KernelChecks.ipv4Loopback.range as! ClosedRange<Address.Bits>
-                                                  : (1...1) as! ClosedRange<Address.Bits>)
+            // 127.0.0.0/8 or ::1/128.
+            let loopback = Address.family == .ipv4 ? Prefix(network: Address(bits: 0x7f << 24), length: 8)!
+                                                   : Prefix(host: Address(bits: 1))
+            ranges.append(loopback.range)
         }
         return IntervalSet(ranges: ranges)
     }

@@ -226,4 +226,17 @@ import Testing
         }
         #expect(full.counters == quick.counters)
     }
+
+    @Test func mutationHookChangesTheCompiledProgram() throws {
+        // The hook later mutation tests use: dropping the interface condition must show.
+        let ruleset = Compiler.compile(F.policy())
+        var mutated = try Evaluator(ruleset: ruleset, options: .init(), adjusting: { program in
+            for index in program.rules.indices {
+                program.rules[index].steps.removeAll { if case .interface = $0 { true } else { false } }
+            }
+        })
+        #expect(mutated.evaluate(F.packet("lo", "127.0.0.1", "127.0.0.1")).verdict == .dropped)
+        var faithful = try Evaluator(ruleset: ruleset)
+        #expect(faithful.evaluate(F.packet("lo", "127.0.0.1", "127.0.0.1")).verdict == .accepted)
+    }
 }
