@@ -104,7 +104,7 @@ struct Program: Sendable {
                 setIndex[set.name] = (.ipv6Address, ipv6Sets.count)
                 ipv6Sets.append(elements)
             case .interfaces(let patterns):
-                setIndex[set.name] = (.interfaceName, interfaceTest(patterns))
+                setIndex[set.name] = (.interfaceName, try interfaceTest(patterns))
             }
         }
 
@@ -121,7 +121,7 @@ struct Program: Sendable {
             guard let base = chain.base else { continue }
             switch (table.family, base.hook) {
             case (.netdev, .ingress), (.inet, .ingress):
-                chains[index].deviceTest = interfaceTest(base.devices.compactMap { try? InterfacePattern(parsing: $0) })
+                chains[index].deviceTest = try interfaceTest(base.devices.compactMap { try? InterfacePattern(parsing: $0) })
                 ingressChains.append(index)
             case (.inet, .prerouting), (.ip, .prerouting), (.ip6, .prerouting):
                 preroutingChains.append(index)
@@ -133,8 +133,11 @@ struct Program: Sendable {
         }
     }
 
-    private mutating func interfaceTest(_ patterns: [InterfacePattern]) -> Int {
+    private mutating func interfaceTest(_ patterns: [InterfacePattern]) throws(EvaluatorError) -> Int {
         if let existing = interfaceTests.firstIndex(of: patterns) { return existing }
+        guard interfaceTests.count < InterfaceFacts.maximumTests else {
+            throw EvaluatorError(rule: nil, reason: "uses more than \(InterfaceFacts.maximumTests) distinct interface sets and names, more than the evaluator models")
+        }
         interfaceTests.append(patterns)
         return interfaceTests.count - 1
     }
@@ -187,7 +190,7 @@ struct Program: Sendable {
             }
             return .interface(test: set.index, negated: match.isNegated)
         case (.inputInterfaceName, .interface(let pattern)):
-            return .interface(test: interfaceTest([pattern]), negated: match.isNegated)
+            return .interface(test: try interfaceTest([pattern]), negated: match.isNegated)
         case (.networkFamily, .family(let family)):
             return .family(family, negated: match.isNegated)
         case (.address(let family, let field), .set(let name)):
@@ -237,11 +240,13 @@ struct Program: Sendable {
 
 /// A ruleset the evaluator cannot read, naming the rule and what is wrong with it.
 public struct EvaluatorError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var rule: RuleReference
+    /// The rule at fault, when one rule is.
+    public var rule: RuleReference?
     public var reason: String
 
     public var description: String {
-        "\(rule.tableFamily.rawValue) \(rule.table) chain \(rule.chain) rule #\(rule.index)"
+        guard let rule else { return "the ruleset \(reason)" }
+        return "\(rule.tableFamily.rawValue) \(rule.table) chain \(rule.chain) rule #\(rule.index)"
             + (rule.comment.map { " \"\($0)\"" } ?? "") + " \(reason)"
     }
 }
