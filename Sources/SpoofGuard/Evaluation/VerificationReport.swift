@@ -31,6 +31,9 @@ public struct Counterexample: Hashable, Sendable {
 public struct KernelOverlap: Hashable, Sendable {
     public var dropsAll: Bool
     public var dropsSome: Bool
+    /// The check that drops a typical packet of the area.
+    public var typicalStage: KernelStage?
+    /// Every check that drops some of it.
     public var stages: [KernelStage]
     /// A guarded packet the kernel would let through, if any.
     public var gapExample: Packet?
@@ -108,10 +111,12 @@ extension PropertyResult {
         let bits = family == .ipv4 ? 32 : 128
         var text = "ok   \(scope): \(sources.text(ofSpace: bits)) sources × \(destinations.text(ofSpace: bits)) destinations"
         if let kernel {
+            let stage = kernel.typicalStage.map { " (\($0))" } ?? ""
             if kernel.dropsAll {
-                text += "; kernel drops them too (\(kernel.stages.map(\.description).joined(separator: "; ")))"
+                text += "; the kernel drops them too\(stage)"
             } else if let gap = kernel.gapExample {
-                text += kernel.dropsSome ? "; kernel drops some too, not e.g. \(gap.summary)" : "; kernel alone would not drop them, e.g. \(gap.summary)"
+                text += kernel.dropsSome ? "; the kernel drops some too\(stage), not e.g. \(gap.summary)"
+                                         : "; the kernel alone would not drop them, e.g. \(gap.summary)"
             }
         }
         return text

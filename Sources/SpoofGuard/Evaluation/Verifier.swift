@@ -99,13 +99,13 @@ public struct Verifier: Sendable {
             let guardedSources = Area(source: sources, destination: .all)
             var sourceResult = result(.guardedSourcesDropped, covering: guardedSources, sources: sources.count,
                                       destinations: everything, failure: mustDrop(guardedSources))
-            if path == .routed { sourceResult.kernel = kernelOverlap(guardedSources, interfaceClass) }
+            if path == .routed { sourceResult.kernel = kernelOverlap(guardedSources, guarding: .source, interfaceClass) }
             results.append(sourceResult)
             if !destinations.isEmpty {
                 let guardedDestinations = Area(source: .all, destination: destinations)
                 var destinationResult = result(.guardedDestinationsDropped, covering: guardedDestinations, sources: everything,
                                                destinations: destinations.count, failure: mustDrop(guardedDestinations))
-                if path == .routed { destinationResult.kernel = kernelOverlap(guardedDestinations, interfaceClass) }
+                if path == .routed { destinationResult.kernel = kernelOverlap(guardedDestinations, guarding: .destination, interfaceClass) }
                 results.append(destinationResult)
             }
             results.append(result(.noCollateralDamage, covering: Area.all.subtracting(allowed), sources: sources.complement.count,
@@ -147,7 +147,8 @@ public struct Verifier: Sendable {
 
     /// Where the kernel (route_localnet off, a current kernel, a routed path on an ordinary
     /// device) would drop the guarded area too.
-    private func kernelOverlap<Address: IPAddressProtocol>(_ area: Region<Address>, _ interfaceClass: InterfaceClass) -> KernelOverlap {
+    private func kernelOverlap<Address: IPAddressProtocol>(_ area: Region<Address>, guarding field: AddressField,
+                                                           _ interfaceClass: InterfaceClass) -> KernelOverlap {
         let kernel = KernelRegion.dropped(Address.self)
         let covered = area.intersection(kernel.region)
         let stages = Swift.Set(kernel.stages.filter { !area.intersection($0.cell).isEmpty }.map(\.stage))
@@ -156,7 +157,15 @@ public struct Verifier: Sendable {
             Packet(inputInterface: InputInterface(name: interfaceClass.name, kind: interfaceClass.kind),
                    source: Self.address(pair.source), destination: Self.address(pair.destination), transport: .udp, destinationPort: 53)
         }
-        return KernelOverlap(dropsAll: gap.isEmpty, dropsSome: !covered.isEmpty,
+        // The check that drops a typical guarded packet (127.0.0.1 -> 192.0.2.1 for a source
+        // guard, 192.0.2.1 -> 127.0.0.1 for a destination guard), for the report line.
+        let ordinary = try! Address(parsing: Address.family == .ipv4 ? "192.0.2.1" : "2001:db8::1")
+        let typical = area.boxes.first.flatMap { box -> KernelStage? in
+            let source = field == .source ? Region<Address>.representative(of: box.source) : ordinary
+            let destination = field == .destination ? Region<Address>.representative(of: box.destination) : ordinary
+            return kernel.stages.first { $0.cell.contains(source: source, destination: destination) }?.stage
+        }
+        return KernelOverlap(dropsAll: gap.isEmpty, dropsSome: !covered.isEmpty, typicalStage: typical,
                              stages: stages.sorted { $0.description < $1.description }, gapExample: example)
     }
 

@@ -29,6 +29,10 @@ import Testing
         // Limited broadcast goes to broadcast input before the 127/8 check.
         #expect(kernel4.gapExample?.summary == "eth0 127.0.0.1 -> 255.255.255.255 udp/53")
         #expect(kernel4.stages.contains(.ipv4MartianSource(.loopback)))
+        #expect(kernel4.typicalStage == .ipv4MartianSource(.loopback))
+        let destinations4 = try #require(report.results.first { $0.property == .guardedDestinationsDropped && $0.family == .ipv4 })
+        #expect(destinations4.kernel?.typicalStage == .ipv4MartianDestination(.loopback))
+        #expect(destinations4.line.hasSuffix("; the kernel drops them too (ipv4 route input: martian destination 127/8)"))
         let ipv6 = try #require(report.results.first { $0.property == .guardedSourcesDropped && $0.family == .ipv6 })
         let kernel6 = try #require(ipv6.kernel)
         #expect(kernel6.dropsSome && !kernel6.dropsAll)
