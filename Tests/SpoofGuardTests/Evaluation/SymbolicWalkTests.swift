@@ -129,3 +129,37 @@ import Testing
         }
     }
 }
+
+@Suite struct SymbolicChainSemanticsTests {
+    typealias F = Fixture
+
+    static func dropped(_ ruleset: Ruleset, _ source: String) throws -> (symbolic: Bool, concrete: Bool) {
+        let program = try Program(ruleset)
+        let region = SymbolicWalk<IPv4Address>(program: program, interfaceName: "eth0",
+                                               scenario: WalkScenario(isTCP: false, limitsWithinRate: [])).dropped(on: .routed)
+        var evaluator = try Evaluator(ruleset: ruleset, options: .init(kernelChecks: false))
+        let packet = F.packet("eth0", source, "192.0.2.1")
+        guard case .v4(let address) = packet.source, case .v4(let destination) = packet.destination else { preconditionFailure() }
+        return (region.contains(source: address, destination: destination), evaluator.evaluate(packet).verdict.isDrop)
+    }
+
+    @Test func gotoReturnsToTheCallersCaller() throws {
+        let ruleset = F.inet([F.base("pre", [Rule([.verdict(.goto("sub"))]), Rule([.verdict(.drop)])]),
+                              Chain(name: "sub", rules: [Rule([F.source4("10.0.0.0/8"), .verdict(.drop)])])])
+        #expect(try Self.dropped(ruleset, "10.0.0.1") == (true, true))
+        #expect(try Self.dropped(ruleset, "11.0.0.1") == (false, false), "back from goto, the base chain ends")
+    }
+
+    @Test func jumpReturnsToTheNextRule() throws {
+        let ruleset = F.inet([F.base("pre", [Rule([.verdict(.jump("sub"))]), Rule([F.source4("11.0.0.0/8"), .verdict(.drop)])]),
+                              Chain(name: "sub", rules: [Rule([F.source4("10.0.0.0/8"), .verdict(.drop)])])])
+        #expect(try Self.dropped(ruleset, "11.0.0.1") == (true, true))
+        #expect(try Self.dropped(ruleset, "12.0.0.1") == (false, false))
+    }
+
+    @Test func dropPolicyTakesWhatFallsThrough() throws {
+        let ruleset = F.inet([F.base("pre", policy: .drop, [Rule([F.source4("10.0.0.0/8"), .verdict(.accept)])])])
+        #expect(try Self.dropped(ruleset, "10.0.0.1") == (false, false))
+        #expect(try Self.dropped(ruleset, "11.0.0.1") == (true, true))
+    }
+}
