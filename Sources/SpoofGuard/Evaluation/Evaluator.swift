@@ -63,13 +63,15 @@ public struct Evaluator: Sendable {
         self.init(program: program, options: options)
     }
 
-    init(program: Program, options: Options) {
+    /// `exhaustedLimits`: limits whose bucket starts empty, so that a counterexample found for
+    /// "this limit is exceeded" replays as such.
+    init(program: Program, options: Options, exhaustedLimits: Set<Int> = []) {
         self.program = program
         self.options = options
         rules = program.rules.map(\.reference)
         counters = Array(repeating: Counter(), count: program.rules.count)
         logCounts = Array(repeating: 0, count: program.rules.count)
-        buckets = program.limits.map(TokenBucket.init)
+        buckets = program.limits.enumerated().map { index, limit in TokenBucket(limit, empty: exhaustedLimits.contains(index)) }
         interfaces = InterfaceFactsCache(tests: program.interfaceTests)
     }
 

@@ -7,14 +7,14 @@ struct TokenBucket: Sendable {
     private var tokens: UInt64
     private var last: UInt64 = 0
 
-    init(_ limit: RateLimit) {
+    init(_ limit: RateLimit, empty: Bool = false) {
         let nanoseconds = limit.unit.seconds.multipliedReportingOverflow(by: 1_000_000_000)
         cost = nanoseconds.overflow ? .max : nanoseconds.partialValue / max(limit.rate, 1)
         // The kernel treats a burst of 0 as its default of 5 for packet limits.
         let burst = UInt64(limit.burst == 0 ? 5 : limit.burst)
         let product = cost.multipliedReportingOverflow(by: burst)
         capacity = product.overflow ? .max : product.partialValue
-        tokens = capacity
+        tokens = empty ? 0 : capacity
     }
 
     mutating func take(at now: UInt64) -> Bool {

@@ -33,6 +33,9 @@ public struct Verifier: Sendable {
             }
         }
         var allNotes = notes
+        if Self.relevantLimits(program).count > Self.maximumVariedLimits {
+            allNotes.append("more than \(Self.maximumVariedLimits) rate limits decide verdicts; only the first \(Self.maximumVariedLimits) were varied, the rest taken as within their rate")
+        }
         allNotes += program.unmodeledChains.map { "\($0.tableFamily.rawValue) \($0.table) chain \($0.chain) sits on a hook after routing and is not part of the proof" }
         return VerificationReport(classes: classes, results: results, notes: allNotes)
     }
@@ -134,7 +137,7 @@ public struct Verifier: Sendable {
                             routeLocalnet: true)
         let exceeded = Set(program.limits.indices).subtracting(scenario.limitsWithinRate)
         let relevant = Self.relevantLimits(program)
-        var evaluator = Evaluator(program: program, options: .init(kernelChecks: false))
+        var evaluator = Evaluator(program: program, options: .init(kernelChecks: false), exhaustedLimits: exceeded)
         let evaluation = evaluator.evaluate(packet)
         let note = relevant.isDisjoint(with: exceeded) ? nil : "when a rate limit of the rules is exceeded"
         return Counterexample(packet: packet, verdict: evaluation.verdict, decider: evaluation.decider, condition: note)
@@ -169,6 +172,9 @@ public struct Verifier: Sendable {
                              stages: stages.sorted { $0.description < $1.description }, gapExample: example)
     }
 
+    /// Every combination of limit outcomes is walked; beyond this many, 2^n walks would take too long.
+    static let maximumVariedLimits = 10
+
     /// Limits whose outcome can change a verdict: those in rules that end in one.
     static func relevantLimits(_ program: Program) -> Swift.Set<Int> {
         var relevant = Swift.Set<Int>()
@@ -189,7 +195,7 @@ public struct Verifier: Sendable {
     /// Every combination of what the addresses leave open. Irrelevant limits stay within rate.
     static func scenarios(_ program: Program) -> [WalkScenario] {
         let usesTCP = program.rules.contains { $0.steps.contains(.transportIsTCP) }
-        let relevant = Array(relevantLimits(program)).sorted().prefix(10)
+        let relevant = Array(relevantLimits(program)).sorted().prefix(maximumVariedLimits)
         let irrelevant = Swift.Set(program.limits.indices).subtracting(relevant)
         var result: [WalkScenario] = []
         for isTCP in usesTCP ? [false, true] : [false] {

@@ -127,6 +127,7 @@ import Testing
         let report = try Self.report(policy, ruleset: ruleset)
         let failure = try #require(report.failures.first { $0.property == .guardedSourcesDropped })
         #expect(failure.counterexample?.condition != nil)
+        #expect(failure.counterexample?.verdict == .accepted, "replayed with the limit exceeded")
         #expect(!report.failures.contains { $0.property == .noCollateralDamage })
     }
 
