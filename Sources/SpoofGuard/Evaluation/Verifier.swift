@@ -71,7 +71,7 @@ public struct Verifier: Sendable {
         let family = Address.family
         var results: [PropertyResult] = []
 
-        func result(_ property: VerifiedProperty, covering area: Area, sources: AddressCount, destinations: AddressCount,
+        func result(_ property: VerifiedProperty, sources: AddressCount, destinations: AddressCount,
                     failure: (WalkScenario, Area)?) -> PropertyResult {
             PropertyResult(property: property, interfaceClass: interfaceClass, family: family, path: path,
                            sources: sources, destinations: destinations,
@@ -100,27 +100,27 @@ public struct Verifier: Sendable {
         switch interfaceClass.role {
         case .external:
             let guardedSources = Area(source: sources, destination: .all)
-            var sourceResult = result(.guardedSourcesDropped, covering: guardedSources, sources: sources.count,
+            var sourceResult = result(.guardedSourcesDropped, sources: sources.count,
                                       destinations: everything, failure: mustDrop(guardedSources))
             if path == .routed { sourceResult.kernel = kernelOverlap(guardedSources, guarding: .source, interfaceClass) }
             results.append(sourceResult)
             if !destinations.isEmpty {
                 let guardedDestinations = Area(source: .all, destination: destinations)
-                var destinationResult = result(.guardedDestinationsDropped, covering: guardedDestinations, sources: everything,
+                var destinationResult = result(.guardedDestinationsDropped, sources: everything,
                                                destinations: destinations.count, failure: mustDrop(guardedDestinations))
                 if path == .routed { destinationResult.kernel = kernelOverlap(guardedDestinations, guarding: .destination, interfaceClass) }
                 results.append(destinationResult)
             }
-            results.append(result(.noCollateralDamage, covering: Area.all.subtracting(allowed), sources: sources.complement.count,
+            results.append(result(.noCollateralDamage, sources: sources.complement.count,
                                   destinations: destinations.complement.count, failure: mayDropOnly(allowed)))
         case .unmatched:
-            results.append(result(.noCollateralDamage, covering: Area.all.subtracting(allowed), sources: sources.complement.count,
+            results.append(result(.noCollateralDamage, sources: sources.complement.count,
                                   destinations: destinations.complement.count, failure: mayDropOnly(allowed)))
         case .loopback:
-            results.append(result(.loopbackNeverFiltered, covering: .all, sources: everything, destinations: everything,
+            results.append(result(.loopbackNeverFiltered, sources: everything, destinations: everything,
                                   failure: mayDropOnly(.empty)))
         case .internal:
-            results.append(result(.internalNeverFiltered, covering: .all, sources: everything, destinations: everything,
+            results.append(result(.internalNeverFiltered, sources: everything, destinations: everything,
                                   failure: mayDropOnly(.empty)))
         }
         return results
