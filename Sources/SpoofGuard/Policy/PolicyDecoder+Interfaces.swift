@@ -1,0 +1,103 @@
+/// `external`, `internal` and the rules that tie them together (and to the ingress hook).
+extension PolicyDecoder {
+    struct Interfaces {
+        var external: ExternalInterfaces
+        var `internal`: [InterfacePattern]
+    }
+
+    struct PatternEntry {
+        var pattern: InterfacePattern
+        var path: JSONPath
+        var position: StrictJSON.Position
+    }
+
+    mutating func decodeInterfaces(external externalValue: Value?, internal internalValue: Value?,
+                                   hooks: [HookEntry], root: JSONPath) -> Interfaces? {
+        let externalPath = root.key("external")
+        let internalPath = root.key("internal")
+        // Each list keeps its valid entries even when others are wrong, so that the checks
+        // below still run on them and every problem is reported in one pass.
+        let externalList = externalValue.map { patterns($0, at: externalPath) }
+        let internalList = internalValue.map { patterns($0, at: internalPath) } ?? ([], true)
+        let external: [PatternEntry]?? = externalList.map { $0?.entries }
+        let `internal` = internalList?.entries
+        var valid = (externalList.map { $0?.complete ?? false } ?? true) && (internalList?.complete ?? false)
+
+        if let externalValue, case .array(let elements) = externalValue.kind, elements.isEmpty {
+            report(externalPath, "is empty, so nothing would be guarded; list the interfaces to guard, or omit \"external\" to guard every interface except the internal ones", at: externalValue.position)
+            valid = false
+        }
+        if let external = external ?? nil {
+            for entry in external where entry.pattern.overlaps(.loopback) {
+                let what = entry.pattern == .loopback ? "\"lo\"" : "\(quoted(entry.pattern.description)) matches \"lo\" and"
+                report(entry.path, "\(what) would cut the host off from itself: lo is always internal; remove it", at: entry.position)
+                valid = false
+            }
+            // An interface cannot be both guarded and never filtered.
+            for entry in external where !entry.pattern.overlaps(.loopback) {
+                for other in (`internal` ?? []) where other.pattern.overlaps(entry.pattern) {
+                    report(entry.path, "\(quoted(entry.pattern.description)) overlaps the internal interface \(quoted(other.pattern.description)) (\(other.path)); an interface is either guarded or internal, remove one of them", at: entry.position)
+                    valid = false
+                }
+            }
+        }
+        if externalValue == nil, let `internal` {
+            // pf's antispoof trap: never let "everything except internal" become "nothing".
+            for entry in `internal` where entry.pattern.isWildcard && entry.pattern.stem.isEmpty {
+                report(entry.path, "\"*\" makes every interface internal, so with \"external\" omitted nothing would be guarded; name the internal interfaces instead", at: entry.position)
+                valid = false
+            }
+        }
+
+        // The ingress hook binds its chain to named, existing devices.
+        for hook in hooks where hook.hook == .ingress {
+            if externalValue == nil {
+                report(hook.path, "\"ingress\" needs an explicit \"external\" list of interface names: an ingress chain is bound to existing devices by name and cannot mean \"every interface except the internal ones\"; list the devices in \"external\", or use \"prerouting\"", at: hook.position)
+                valid = false
+            } else if let external = external ?? nil {
+                for entry in external where entry.pattern.isWildcard {
+                    report(entry.path, "\(quoted(entry.pattern.description)) is a wildcard, but the ingress hook (\(hook.path)) binds its chain to existing devices by exact name; list each device, or remove \"ingress\" from \"hooks\"", at: entry.position)
+                    valid = false
+                }
+            }
+        }
+
+        guard valid, let `internal` else { return nil }
+        let internalPatterns = `internal`.map(\.pattern)
+        switch external {
+        case nil:
+            return Interfaces(external: .allExceptInternal, internal: internalPatterns)
+        case let entries??:
+            return Interfaces(external: .listed(entries.map(\.pattern)), internal: internalPatterns)
+        case .some(nil):
+            return nil
+        }
+    }
+
+    /// A list of interface names and wildcards, each parsed with the kernel's rules;
+    /// duplicates refused. Nil when it is not a list; `complete` is false when an entry is wrong.
+    private mutating func patterns(_ value: Value, at path: JSONPath) -> (entries: [PatternEntry], complete: Bool)? {
+        guard let (texts, allStrings) = strings(value, at: path, what: "interface names", element: "an interface name") else {
+            return nil
+        }
+        var entries: [PatternEntry] = []
+        var firstPath: [InterfacePattern: JSONPath] = [:]
+        var complete = allStrings
+        for (text, elementPath, position) in texts {
+            do {
+                let pattern = try InterfacePattern(parsing: text)
+                if let first = firstPath[pattern] {
+                    report(elementPath, "\(quoted(text)) is listed twice (also at \(first)); remove one", at: position)
+                    complete = false
+                    continue
+                }
+                firstPath[pattern] = elementPath
+                entries.append(PatternEntry(pattern: pattern, path: elementPath, position: position))
+            } catch {
+                report(elementPath, "\(quoted(text)) \(error.reason)", at: position)
+                complete = false
+            }
+        }
+        return (entries, complete)
+    }
+}
