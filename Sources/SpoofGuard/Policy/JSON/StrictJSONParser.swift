@@ -99,6 +99,9 @@ extension StrictJSON {
                     if bytes[index] == UInt8(ascii: "}") && !members.isEmpty {
                         throw error("trailing comma before \"}\"; JSON does not allow one")
                     }
+                    if bytes[index] == UInt8(ascii: "'") {
+                        throw error("JSON keys are written in double quotes (\"), not single quotes")
+                    }
                     throw error("expected a key in double quotes, found \(describeCurrent())")
                 }
                 let key = try parseString()
