@@ -33,20 +33,22 @@ extension Policy {
 
         var bytes: [UInt8] = []
         let chunkSize = 64 * 1024
-        while bytes.count <= maximumSize {
-            let oldCount = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: chunkSize))
-            let count = bytes.withUnsafeMutableBufferPointer { buffer in
-                read(descriptor, buffer.baseAddress! + oldCount, chunkSize)
+        let finished = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunkSize) { chunk -> Int32? in
+            while bytes.count <= maximumSize {
+                let count = read(descriptor, chunk.baseAddress!, chunkSize)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                if count == 0 { return 0 }
+                bytes.append(contentsOf: chunk[..<count])
             }
-            if count < 0 {
-                let error = errno
-                bytes.removeLast(chunkSize)
-                if error == EINTR { continue }
-                throw unreadable(source, errno: error, action: "cannot read")
-            }
-            bytes.removeLast(chunkSize - count)
-            if count == 0 { return bytes }
+            return nil
+        }
+        switch finished {
+        case 0?: return bytes
+        case let code?: throw unreadable(source, errno: code, action: "cannot read")
+        case nil: break
         }
         throw PolicyError(source: source, kind: .tooLarge, problems: [PolicyProblem(
             path: "$", message: "is larger than \(maximumSize >> 20) MiB; a policy is a small JSON object (is this the right file?)")])
