@@ -5,6 +5,9 @@ extension PolicyDecoder {
         var `internal`: [InterfacePattern]
     }
 
+    /// NFT_NETDEVICE_MAX in include/net/netfilter/nf_tables.h: devices one netdev chain may bind.
+    static let maximumIngressDevices = 256
+
     struct PatternEntry {
         var pattern: InterfacePattern
         var path: JSONPath
@@ -55,6 +58,10 @@ extension PolicyDecoder {
                 report(hook.path, "\"ingress\" needs an explicit \"external\" list of interface names: an ingress chain is bound to existing devices by name and cannot mean \"every interface except the internal ones\"; list the devices in \"external\", or use \"prerouting\"", at: hook.position)
                 valid = false
             } else if let external = external ?? nil {
+                if external.count > Self.maximumIngressDevices, let externalValue {
+                    report(externalPath, "lists \(external.count) devices, but the ingress hook (\(hook.path)) binds one netdev chain to all of them and the kernel accepts at most \(Self.maximumIngressDevices) devices per chain (NFT_NETDEVICE_MAX); use \"prerouting\" for this many interfaces", at: externalValue.position)
+                    valid = false
+                }
                 for entry in external where entry.pattern.isWildcard {
                     report(entry.path, "\(quoted(entry.pattern.description)) is a wildcard, but the ingress hook (\(hook.path)) binds its chain to existing devices by exact name; list each device, or remove \"ingress\" from \"hooks\"", at: entry.position)
                     valid = false

@@ -95,6 +95,14 @@ struct PolicyProblemTests {
                 == [#"$.external[1]: "wan*" is a wildcard, but the ingress hook ($.hooks[0]) binds its chain to existing devices by exact name; list each device, or remove "ingress" from "hooks""#])
     }
 
+    @Test func ingressDeviceCountIsBoundedByTheKernel() {
+        let names = { (count: Int) in (0..<count).map { "\"veth\($0)\"" }.joined(separator: ", ") }
+        #expect((try? decodePolicy(#"{"version": 1, "external": [\#(names(256))], "hooks": ["ingress"]}"#).get()) != nil)
+        #expect(problemLines(#"{"version": 1, "external": [\#(names(257))], "hooks": ["ingress"]}"#)
+                == [#"$.external: lists 257 devices, but the ingress hook ($.hooks[0]) binds one netdev chain to all of them and the kernel accepts at most 256 devices per chain (NFT_NETDEVICE_MAX); use "prerouting" for this many interfaces"#])
+        #expect((try? decodePolicy(#"{"version": 1, "external": [\#(names(257))]}"#).get()) != nil)
+    }
+
     @Test func hookList() {
         #expect(problemLines(#"{"version": 1, "hooks": ["prerouting", "ingres"]}"#) == [#"$.hooks[1]: "ingres" is not a hook; did you mean "ingress"?"#])
         #expect(problemLines(#"{"version": 1, "hooks": ["forward"]}"#) == [#"$.hooks[0]: "forward" is not a hook; the hooks are "prerouting", "ingress", "bridge""#])
