@@ -10,9 +10,14 @@ struct JSONPath: Hashable, Sendable, CustomStringConvertible {
             ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                 || scalar == "_" || scalar == "-"
         } && !("0"..."9").contains(name.unicodeScalars.first!)
-        if isIdentifier { return JSONPath(description: description + "." + name) }
+        // Long keys are shortened: the path names a place, it need not reproduce the key.
+        let maximumLength = 80
+        if isIdentifier && name.unicodeScalars.count <= maximumLength {
+            return JSONPath(description: description + "." + name)
+        }
         var escaped = ""
-        for scalar in name.unicodeScalars {
+        let scalars = name.unicodeScalars
+        for scalar in scalars.prefix(maximumLength) {
             switch scalar {
             case "\"": escaped += "\\\""
             case "\\": escaped += "\\\\"
@@ -25,6 +30,7 @@ struct JSONPath: Hashable, Sendable, CustomStringConvertible {
                 }
             }
         }
+        if scalars.count > maximumLength { escaped += "…" }
         return JSONPath(description: description + "[\"" + escaped + "\"]")
     }
 

@@ -84,6 +84,11 @@ extension PolicyDecoder {
             report(path, "\(quoted(text)) is neither a catalog nor a prefix\(hint)", at: position)
             return nil
         }
+        // The longest IPv6 prefix text (with an embedded IPv4 address) is 49 characters.
+        guard text.utf8.count <= 64 else {
+            report(path, "\(quoted(text)) is \(text.utf8.count) bytes long, too long for a prefix; write a prefix such as \"127.0.0.0/8\" or \"::1/128\"", at: position)
+            return nil
+        }
         let prefix: IPPrefix
         do {
             prefix = try IPPrefix(parsing: text)

@@ -137,20 +137,19 @@ struct PolicyDecoder {
             return nil
         }
         var byKey: [String: StrictJSON.Member] = [:]
-        var duplicated: Set<String> = []
+        var firstSeen: [String: StrictJSON.Position] = [:]
         for member in members {
             let memberPath = path.key(member.key)
-            if let first = byKey[member.key] ?? (duplicated.contains(member.key) ? member : nil) {
-                report(memberPath, "appears more than once (first at line \(first.keyPosition.line), column \(first.keyPosition.column)); keep one: a key given twice is ambiguous", at: member.keyPosition)
-                duplicated.insert(member.key)
+            if let first = firstSeen[member.key] {
+                report(memberPath, "appears more than once (first at line \(first.line), column \(first.column)); keep one: a key given twice is ambiguous", at: member.keyPosition)
                 continue
             }
+            firstSeen[member.key] = member.keyPosition
             guard allowedKeys.contains(member.key) else {
                 let suggestion = NameSuggestion.closest(to: member.key, among: allowedKeys)
                 let hint = suggestion.map { "; did you mean \"\($0)\"?" }
                     ?? "; the keys allowed here are \(allowedKeys.map { "\"\($0)\"" }.joined(separator: ", "))"
                 report(memberPath, "unknown key\(hint)", at: member.keyPosition)
-                duplicated.insert(member.key)
                 continue
             }
             byKey[member.key] = member
@@ -214,9 +213,15 @@ struct PolicyDecoder {
         return number
     }
 
+    /// Longest user text quoted back in a message; a 16 MiB "interface name" must not come
+    /// back as a 16 MiB error line.
+    static let maximumQuotedLength = 80
+
     func quoted(_ text: String) -> String {
         var escaped = "\""
-        for scalar in text.unicodeScalars {
+        let scalars = text.unicodeScalars
+        let shown = scalars.prefix(scalars.count > Self.maximumQuotedLength ? Self.maximumQuotedLength - 1 : scalars.count)
+        for scalar in shown {
             switch scalar {
             case "\"": escaped += "\\\""
             case "\\": escaped += "\\\\"
@@ -231,6 +236,7 @@ struct PolicyDecoder {
                 }
             }
         }
+        if shown.count < scalars.count { escaped += "…" }
         return escaped + "\""
     }
 

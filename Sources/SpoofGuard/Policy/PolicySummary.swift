@@ -3,14 +3,14 @@ extension Policy {
     /// `table spoofguard at prerouting: on eth0, wan*, drop source loopback, loopback-mapped (7 prefixes); destination loopback (2 prefixes); counter, log 10/minute`.
     public var summary: String {
         let interfaces: String = switch external {
-        case .listed(let patterns): "on " + patterns.map(\.description).joined(separator: ", ")
-        case .allExceptInternal: "on every interface except " + `internal`.map(\.description).joined(separator: ", ")
+        case .listed(let patterns): "on " + Self.list(patterns.map(\.description))
+        case .allExceptInternal: "on every interface except " + Self.list(`internal`.map(\.description))
         }
         var parts = ["table \(table) at \(hooks.map(\.rawValue).joined(separator: ", ")): \(interfaces), \(action.verdict.rawValue)"]
         var guards: [String] = []
         for (name, entries) in [("source", guardedSources), ("destination", guardedDestinations)] where !entries.isEmpty {
             let count = Set(entries.flatMap(\.prefixes)).count
-            guards.append("\(name) \(entries.map(\.text).joined(separator: ", ")) (\(count) prefix\(count == 1 ? "" : "es"))")
+            guards.append("\(name) \(Self.list(entries.map(\.text))) (\(count) prefix\(count == 1 ? "" : "es"))")
         }
         parts[0] += " " + guards.joined(separator: "; ")
         var extras: [String] = []
@@ -20,6 +20,12 @@ extension Policy {
         }
         if !extras.isEmpty { parts.append(extras.joined(separator: ", ")) }
         return parts.joined(separator: "; ")
+    }
+
+    /// A list for one line: long ones are cut to their first few items and a count.
+    private static func list(_ items: [String], limit: Int = 6) -> String {
+        guard items.count > limit else { return items.joined(separator: ", ") }
+        return items.prefix(limit - 1).joined(separator: ", ") + " and \(items.count - limit + 1) more"
     }
 }
 

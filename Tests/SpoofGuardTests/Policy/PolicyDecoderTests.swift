@@ -118,6 +118,13 @@ struct PolicyDecoderTests {
         #expect(policy.action.log?.prefix == "é😀 ")
     }
 
+    @Test func summaryStaysOneShortLine() throws {
+        let interfaces = (0..<100).map { "\"eth\($0)\"" }.joined(separator: ", ")
+        let prefixes = (0..<1000).map { "\"10.0.\($0 / 256).\($0 % 256)\"" }.joined(separator: ", ")
+        let policy = try decodePolicy(#"{"version": 1, "external": [\#(interfaces)], "guard": {"source": [\#(prefixes)]}}"#).get()
+        #expect(policy.summary == "table spoofguard at prerouting: on eth0, eth1, eth2, eth3, eth4 and 95 more, drop source 10.0.0.0, 10.0.0.1, 10.0.0.2, 10.0.0.3, 10.0.0.4 and 995 more (1000 prefixes); destination loopback (2 prefixes); counter")
+    }
+
     @Test func summaryNamesWhatThePolicyDoes() throws {
         let policy = try decodePolicy(#"{"version": 1, "external": ["eth0", "wan*"], "action": {"log": {"group": 3}}}"#).get()
         #expect(policy.summary == "table spoofguard at prerouting: on eth0, wan*, drop source loopback, loopback-mapped (7 prefixes); destination loopback (2 prefixes); counter, log 10/minute to NFLOG group 3")

@@ -189,6 +189,14 @@ struct PolicyProblemTests {
         #expect(found[0].column == 3)
     }
 
+    @Test func longUserTextIsShortenedInMessages() {
+        let long = String(repeating: "x", count: 100_000)
+        let lines = problemLines(#"{"version": 1, "\#(long)": 1, "external": ["\#(long)"], "hooks": ["\#(long)"], "guard": {"source": ["1\#(long)"]}}"#)
+        #expect(lines.count == 4)
+        #expect(lines.allSatisfy { $0.count < 400 }, "\(lines.map(\.count))")
+        #expect(lines.contains(#"$.guard.source[0]: "1\#(String(repeating: "x", count: 78))…" is 100001 bytes long, too long for a prefix; write a prefix such as "127.0.0.0/8" or "::1/128""#))
+    }
+
     @Test func problemCountIsBounded() throws {
         let entries = (0..<500).map { _ in "\"127.0.0.1/8\"" }.joined(separator: ", ")
         let error = try #require(decodePolicy(#"{"version": 1, "guard": {"source": [\#(entries)]}}"#).failure)
