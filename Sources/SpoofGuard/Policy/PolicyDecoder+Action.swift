@@ -93,9 +93,14 @@ extension PolicyDecoder {
             report(path, "\(quoted(text)) is not a rate; \(format)", at: value.position)
             return nil
         }
-        let countText = parts[0].trimmingSpaces, unitText = parts[1].trimmingSpaces
+        // Written exactly as the policy schema has it: no spaces, no sign, no leading zero.
+        let countText = parts[0], unitText = parts[1]
         guard !countText.isEmpty, countText.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             report(path, "\(quoted(text)) does not start with a whole number; \(format)", at: value.position)
+            return nil
+        }
+        guard countText == "0" || countText.first != "0" else {
+            report(path, "\(quoted(text)): write the number without leading zeros", at: value.position)
             return nil
         }
         guard let count = UInt64(countText), count >= 1, count <= Self.maximumLogRate else {
@@ -109,14 +114,5 @@ extension PolicyDecoder {
             return nil
         }
         return RateLimit(rate: count, per: unit)
-    }
-}
-
-private extension Substring {
-    var trimmingSpaces: Substring {
-        var text = self
-        while text.first == " " { text = text.dropFirst() }
-        while text.last == " " { text = text.dropLast() }
-        return text
     }
 }
