@@ -14,23 +14,21 @@ extension Policy {
     /// Reads and decodes a policy file; `-` reads standard input.
     /// Throws a `PolicyError` with exit code 66 when the file cannot be read, 65 when it is invalid.
     public static func load(from path: String) throws(PolicyError) -> Policy {
-        let source = path == "-" ? "<stdin>" : path
-        let bytes = try readInput(path, source: source)
-        return try decode(bytes, source: source)
+        if path == "-" { return try load(descriptor: STDIN_FILENO, source: "<stdin>") }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw unreadable(path, errno: errno, action: "cannot open") }
+        defer { close(descriptor) }
+        return try load(descriptor: descriptor, source: path)
+    }
+
+    /// Reads a policy from an open descriptor (standard input, a pipe) without closing it.
+    static func load(descriptor: Int32, source: String) throws(PolicyError) -> Policy {
+        try decode(try readAll(descriptor, source: source), source: source)
     }
 
     /// Reads at most `maximumSize + 1` bytes so that an oversized input is detected without
     /// reading all of it.
-    static func readInput(_ path: String, source: String) throws(PolicyError) -> [UInt8] {
-        let descriptor: Int32
-        if path == "-" {
-            descriptor = STDIN_FILENO
-        } else {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw unreadable(source, errno: errno, action: "cannot open") }
-        }
-        defer { if path != "-" { close(descriptor) } }
-
+    static func readAll(_ descriptor: Int32, source: String) throws(PolicyError) -> [UInt8] {
         var bytes: [UInt8] = []
         let chunkSize = 64 * 1024
         let finished = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunkSize) { chunk -> Int32? in

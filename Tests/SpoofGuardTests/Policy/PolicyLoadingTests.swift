@@ -71,6 +71,26 @@ struct PolicyLoadingTests {
         #expect(loadError(path) == nil)
     }
 
+    /// The standard-input path, over a pipe of our own (the test runner's stdin is left alone).
+    func loadThroughPipe(_ text: String) throws -> Result<Policy, PolicyError> {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data(text.utf8))
+        try pipe.fileHandleForWriting.close()
+        defer { try? pipe.fileHandleForReading.close() }
+        return Result { () throws(PolicyError) in
+            try Policy.load(descriptor: pipe.fileHandleForReading.fileDescriptor, source: "<stdin>")
+        }
+    }
+
+    @Test func standardInputPath() throws {
+        let policy = try loadThroughPipe(#"{"version": 1, "external": ["eth0"]}"#).get()
+        #expect(policy.external == .listed([try InterfacePattern(parsing: "eth0")]))
+        let error = try #require(try loadThroughPipe(#"{"version": 1, "hook": []}"#).failure)
+        #expect(error.description == #"<stdin>: $.hook: unknown key; did you mean "hooks"?"#)
+        let empty = try #require(try loadThroughPipe("").failure)
+        #expect(empty.description == #"<stdin>:1:1: the document is empty; a policy is a JSON object such as {"version": 1}"#)
+    }
+
     @Test func endlessDeviceIsCutOff() throws {
         let error = try #require(loadError("/dev/zero"))
         #expect(error.kind == .tooLarge)
