@@ -61,6 +61,7 @@ struct PolicyDecoder {
         guard checkVersion(versionMember.value, at: root.key("version")) else {
             // Another version is another format: its keys would only produce noise.
             problems.removeAll { $0.path != root.key("version").description }
+            omittedProblemCount = 0
             return nil
         }
         return decodeFields(members, root: root)
@@ -89,10 +90,10 @@ struct PolicyDecoder {
         case .number(let text) where text == "1":
             return true
         case .number(let text) where Double(text) == 1:
-            report(path, "must be the integer 1, written without a fraction or exponent (not \(text))", at: value.position)
+            report(path, "must be the integer 1, written without a fraction or exponent (not \(shortened(text)))", at: value.position)
             return true
         case .number(let text):
-            report(path, "must be 1: this spoofguard reads policy format version 1 only, not \(text)", at: value.position)
+            report(path, "must be 1: this spoofguard reads policy format version 1 only, not \(shortened(text))", at: value.position)
             return false
         case .string(let text) where text == "1":
             report(path, "must be the number 1, not the string \"1\"", at: value.position)
@@ -117,11 +118,11 @@ struct PolicyDecoder {
         } else if scalars.count > Self.maximumTableNameLength {
             report(path, "is longer than \(Self.maximumTableNameLength) characters", at: value.position)
         } else if !isLetter(scalars[0]) {
-            report(path, "\"\(name)\" must start with a letter (A-Z, a-z), as nft identifiers do", at: value.position)
+            report(path, "\(quoted(name)) must start with a letter (A-Z, a-z), as nft identifiers do", at: value.position)
         } else if let bad = scalars.first(where: { !isAllowed($0) }) {
-            report(path, "\"\(name)\" contains \(describe(bad)); a table name holds only letters, digits, \"_\" and \"-\"", at: value.position)
+            report(path, "\(quoted(name)) contains \(describe(bad)); a table name holds only letters, digits, \"_\" and \"-\"", at: value.position)
         } else if NFTKeywords.all.contains(name) {
-            report(path, "\"\(name)\" is an nft keyword, which nft cannot parse as a table name; choose another name such as \"\(Policy.defaultTable)\"", at: value.position)
+            report(path, "\(quoted(name)) is an nft keyword, which nft cannot parse as a table name; choose another name such as \"\(Policy.defaultTable)\"", at: value.position)
         } else {
             return name
         }
@@ -207,7 +208,7 @@ struct PolicyDecoder {
             return nil
         }
         guard let number = UInt64(text), range.contains(number) else {
-            report(path, "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)", at: value.position)
+            report(path, "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(shortened(text))", at: value.position)
             return nil
         }
         return number
@@ -238,6 +239,11 @@ struct PolicyDecoder {
         }
         if shown.count < scalars.count { escaped += "…" }
         return escaped + "\""
+    }
+
+    /// A number as written, cut like quoted text.
+    func shortened(_ text: String) -> String {
+        text.count > Self.maximumQuotedLength ? text.prefix(Self.maximumQuotedLength - 1) + "…" : text
     }
 
     func describe(_ scalar: Unicode.Scalar) -> String {
