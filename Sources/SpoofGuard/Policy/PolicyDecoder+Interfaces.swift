@@ -44,9 +44,16 @@ extension PolicyDecoder {
                 }
             }
         }
+        // ("*" with external omitted gets the sharper message below.)
+        let everything = InterfacePattern.matchingEveryName
+        for entry in `internal` ?? [] where entry.pattern != .loopback && entry.pattern.overlaps(.loopback)
+            && !(externalValue == nil && entry.pattern == everything) {
+            report(entry.path, "\(quoted(entry.pattern.description)) also matches \"lo\", which is always internal, and an interface set cannot hold overlapping entries; name the interfaces without covering lo", at: entry.position)
+            valid = false
+        }
         if externalValue == nil, let `internal` {
             // pf's antispoof trap: never let "everything except internal" become "nothing".
-            for entry in `internal` where entry.pattern.isWildcard && entry.pattern.stem.isEmpty {
+            for entry in `internal` where entry.pattern == InterfacePattern.matchingEveryName {
                 report(entry.path, "\"*\" makes every interface internal, so with \"external\" omitted nothing would be guarded; name the internal interfaces instead", at: entry.position)
                 valid = false
             }
@@ -105,6 +112,44 @@ extension PolicyDecoder {
                 complete = false
             }
         }
+        if !reportOverlaps(entries) { complete = false }
         return (entries, complete)
     }
+
+    /// nftables keeps interface names in an interval set, where a wildcard is a range, and
+    /// refuses overlapping elements ("conflicting intervals specified"): `eth*` with `eth0`
+    /// cannot load. So a pattern covered by another in the same list is refused, naming both.
+    /// Linear: names are at most 15 bytes, so each entry looks up at most 16 wildcard stems.
+    private mutating func reportOverlaps(_ entries: [PatternEntry]) -> Bool {
+        var wildcards: [[UInt8]: Int] = [:]
+        for (index, entry) in entries.enumerated() where entry.pattern.isWildcard {
+            wildcards[Array(entry.pattern.stem.utf8)] = index
+        }
+        var clean = true
+        for (index, entry) in entries.enumerated() {
+            let stem = Array(entry.pattern.stem.utf8)
+            // A wildcard's own stem is itself (or an exact duplicate, reported already).
+            let lengths = entry.pattern.isWildcard ? 0..<stem.count : 0..<(stem.count + 1)
+            for length in lengths {
+                guard let coveringIndex = wildcards[Array(stem.prefix(length))], coveringIndex != index else { continue }
+                let covering = entries[coveringIndex]
+                let narrow = quoted(entry.pattern.description), wide = quoted(covering.pattern.description)
+                let why = "an interface set cannot hold overlapping entries (nft: conflicting intervals)"
+                if index > coveringIndex {
+                    report(entry.path, "\(narrow) is already covered by \(wide) (\(covering.path)); remove it: \(why)", at: entry.position)
+                } else {
+                    report(covering.path, "\(wide) covers \(narrow) (\(entry.path)); remove \(narrow): \(why)", at: covering.position)
+                }
+                clean = false
+            }
+        }
+        return clean
+    }
+}
+
+extension InterfacePattern {
+    /// `*`: the wildcard with an empty stem.
+    static let matchingEveryName: InterfacePattern = {
+        do { return try InterfacePattern(parsing: "*") } catch { preconditionFailure("\"*\" is a valid pattern") }
+    }()
 }

@@ -81,6 +81,19 @@ struct PolicyProblemTests {
                 == [#"$.external[0]: "br*" overlaps the internal interface "br-lan" ($.internal[1]); an interface is either guarded or internal, remove one of them"#])
     }
 
+    @Test func overlappingPatternsInOneListAreRefused() {
+        #expect(problemLines(#"{"version": 1, "external": ["eth*", "wan0", "eth0"]}"#)
+                == [#"$.external[2]: "eth0" is already covered by "eth*" ($.external[0]); remove it: an interface set cannot hold overlapping entries (nft: conflicting intervals)"#])
+        #expect(problemLines(#"{"version": 1, "external": ["eth0", "et*"]}"#)
+                == [#"$.external[1]: "et*" covers "eth0" ($.external[0]); remove "eth0": an interface set cannot hold overlapping entries (nft: conflicting intervals)"#])
+        #expect(problemLines(#"{"version": 1, "internal": ["br*", "br-lan"]}"#).count == 1)
+        #expect(problemLines(#"{"version": 1, "internal": ["l*"]}"#)
+                == [#"$.internal[0]: "l*" also matches "lo", which is always internal, and an interface set cannot hold overlapping entries; name the interfaces without covering lo"#])
+        // Neighbours that share a stem but not a name are fine.
+        #expect((try? decodePolicy(#"{"version": 1, "external": ["eth0", "eth1", "eth10", "wan*", "wb0"]}"#).get()) != nil)
+        #expect((try? decodePolicy(#"{"version": 1, "internal": ["lo", "lan*"]}"#).get()) != nil)
+    }
+
     @Test func internalWildcardForEverythingGuardsNothing() {
         #expect(problemLines(#"{"version": 1, "internal": ["*"]}"#)
                 == [#"$.internal[0]: "*" makes every interface internal, so with "external" omitted nothing would be guarded; name the internal interfaces instead"#])
