@@ -79,6 +79,10 @@ struct StrictJSONTests {
             #expect(throws: StrictJSON.SyntaxError.self) { try StrictJSON.parse(bytes) }
         }
         #expect((try? StrictJSON.parse([0x22, 0xE2, 0x82, 0xAC, 0x22]))?.kind == .string("€"))
+        let utf16: [UInt8] = [0xFF, 0xFE] + Array(#"{"version": 1}"#.utf8).flatMap { [$0, 0] }
+        #expect(throws: StrictJSON.SyntaxError(position: .init(line: 1, column: 1), message: "the input is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8")) {
+            try StrictJSON.parse(utf16)
+        }
     }
 
     @Test func nestingIsBounded() {

@@ -16,6 +16,9 @@ extension StrictJSON {
         }
 
         mutating func parseDocument() throws(SyntaxError) -> Value {
+            if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+                throw error("the input is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8")
+            }
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
             try skipWhitespace()
             guard index < bytes.count else {
