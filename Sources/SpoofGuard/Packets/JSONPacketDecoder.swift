@@ -1,0 +1,312 @@
+/// Packet lists written by hand or by scripts: a JSON array of objects, or JSON lines (one
+/// object per line). Strict: unknown keys, wrong types and mixed families are errors that
+/// name the packet, its line and the key, and say how to fix them.
+final class JSONPacketDecoder {
+    enum Layout { case array, lines }
+
+    private enum State { case beforeArray, inArray, afterArray, done }
+
+    private let input: PacketInputBytes
+    private let file: String
+    private let resolver: InterfaceResolver
+    private let layout: Layout
+    private var scanner: StrictJSONScanner
+    private var state: State
+    private var index = 0
+
+    init(input: PacketInputBytes, file: String, interfaces: InterfaceResolver, layout: Layout) {
+        self.input = input
+        self.file = file
+        self.resolver = interfaces
+        self.layout = layout
+        scanner = StrictJSONScanner(bytes: input.bytes)
+        scanner.skipByteOrderMark()
+        state = layout == .array ? .beforeArray : .inArray
+    }
+
+    func step() -> RecordStep {
+        switch layout {
+        case .array: stepArray()
+        case .lines: stepLines()
+        }
+    }
+
+    private func syntaxError(_ error: JSONSyntaxError, resumable: Bool) -> RecordStep {
+        .bad(PacketInputError(file: file, location: .init(record: index > 0 ? index : nil, line: error.line,
+                                                          byteOffset: error.byteOffset),
+                              reason: "invalid JSON: " + error.reason), resumable: resumable)
+    }
+
+    private func stepArray() -> RecordStep {
+        do throws(JSONSyntaxError) {
+            switch state {
+            case .done:
+                return .end
+            case .beforeArray:
+                scanner.skipWhitespace()
+                try scanner.expect(UInt8(ascii: "["), "a JSON array \"[\"")
+                scanner.skipWhitespace()
+                if scanner.peek == UInt8(ascii: "]") {
+                    scanner.offset += 1
+                    state = .afterArray
+                } else {
+                    state = .inArray
+                }
+                return stepArray()
+            case .afterArray:
+                state = .done
+                scanner.skipWhitespace()
+                guard scanner.atEnd else { throw scanner.error("unexpected content after the closing \"]\"") }
+                return .end
+            case .inArray:
+                index += 1
+                scanner.skipWhitespace()
+                let line = scanner.line
+                let start = scanner.offset
+                let value = try scanner.parseValue()
+                scanner.skipWhitespace()
+                if scanner.peek == UInt8(ascii: ",") {
+                    scanner.offset += 1
+                } else {
+                    try scanner.expect(UInt8(ascii: "]"), "\",\" or \"]\" after a packet")
+                    state = .afterArray
+                }
+                return packet(from: value, line: line, byteOffset: start)
+            }
+        } catch {
+            state = .done
+            return syntaxError(error, resumable: false)
+        }
+    }
+
+    private func stepLines() -> RecordStep {
+        guard state != .done else { return .end }
+        scanner.skipWhitespace()
+        guard !scanner.atEnd else {
+            state = .done
+            return .end
+        }
+        index += 1
+        let line = scanner.line
+        let start = scanner.offset
+        do throws(JSONSyntaxError) {
+            let value = try scanner.parseValue()
+            return packet(from: value, line: line, byteOffset: start)
+        } catch {
+            // The next line starts the next packet; that is where --skip-bad resumes.
+            scanner.skipLine()
+            return syntaxError(error, resumable: true)
+        }
+    }
+
+    private func packet(from value: JSONValue, line: Int, byteOffset: Int) -> RecordStep {
+        guard case .object(let members) = value else {
+            return .bad(PacketInputError(file: file, location: .init(record: index, line: line, byteOffset: byteOffset),
+                                         reason: "is \(value.typeName), not a packet object",
+                                         fix: "write each packet as {\"iif\": \"eth0\", \"src\": \"…\", \"dst\": \"…\"}"),
+                        resumable: true)
+        }
+        var fields = JSONPacketFields(file: file, record: index, line: line, byteOffset: byteOffset)
+        do throws(PacketInputError) {
+            let packet = try fields.decode(members, resolver: resolver)
+            return .packet(packet)
+        } catch {
+            return .bad(error, resumable: true)
+        }
+    }
+}
+
+/// The keys of one packet object and their checks.
+struct JSONPacketFields {
+    static let keys = ["iif", "iif_kind", "src", "dst", "proto", "sport", "dport", "length", "route_localnet", "expect"]
+    static let protocolNames: [(String, UInt8)] = [
+        ("tcp", 6), ("udp", 17), ("icmp", 1), ("icmpv6", 58), ("sctp", 132), ("udplite", 136), ("dccp", 33),
+        ("gre", 47), ("esp", 50), ("ah", 51),
+    ]
+
+    let file: String
+    let record: Int
+    let line: Int
+    let byteOffset: Int
+
+    func error(_ member: JSONMember?, key: String, _ reason: String, fix: String? = nil) -> PacketInputError {
+        PacketInputError(file: file, location: .init(record: record, line: member?.line ?? line, byteOffset: byteOffset, key: key),
+                         reason: reason, fix: fix)
+    }
+
+    mutating func decode(_ members: [JSONMember], resolver: InterfaceResolver) throws(PacketInputError) -> Packet {
+        var byKey: [String: JSONMember] = [:]
+        for member in members {
+            guard Self.keys.contains(member.key) else {
+                var fix = "the keys are " + Self.keys.joined(separator: ", ")
+                if let near = Self.keys.min(by: { editDistance($0, member.key) < editDistance($1, member.key) }),
+                   editDistance(near, member.key) <= 2 {
+                    fix = "did you mean \"\(near)\"?"
+                }
+                throw error(member, key: member.key, "is not a packet key", fix: fix)
+            }
+            byKey[member.key] = member
+        }
+
+        let source = try address(byKey["src"], key: "src")
+        let destination = try address(byKey["dst"], key: "dst")
+        guard source.family == destination.family else {
+            throw error(byKey["dst"], key: "dst",
+                        "is \(destination.family) but \"src\" is \(source.family); a packet has one family",
+                        fix: "write an IPv4 peer of an IPv6 address as ::ffff:a.b.c.d")
+        }
+
+        var transport: TransportProtocol?
+        if let member = byKey["proto"] { transport = try transportProtocol(member, family: source.family) }
+        var sourcePort: UInt16?
+        var destinationPort: UInt16?
+        for key in ["sport", "dport"] {
+            guard let member = byKey[key] else { continue }
+            let port = UInt16(try integer(member, key: key, in: 0...65535))
+            guard let number = transport?.number, IPDecoder.carriesPorts(number) else {
+                throw error(member, key: key, "needs a transport with ports",
+                            fix: "add \"proto\": \"tcp\" or \"udp\" (or sctp, udplite, dccp)")
+            }
+            if key == "sport" { sourcePort = port } else { destinationPort = port }
+        }
+
+        var length: Int?
+        if let member = byKey["length"] {
+            let minimum = source.family == .ipv4 ? 20 : 40
+            length = try integer(member, key: "length", in: minimum...(minimum == 20 ? 65535 : 65535 + 40),
+                                 what: "a layer-3 length in bytes (IP header included)")
+        }
+
+        var routeLocalnet = false
+        if let member = byKey["route_localnet"] { routeLocalnet = try boolean(member, key: "route_localnet") }
+
+        var expected: ExpectedVerdict?
+        if let member = byKey["expect"] {
+            let text = try string(member, key: "expect")
+            guard let verdict = ExpectedVerdict(rawValue: text) else {
+                throw error(member, key: "expect", "\"\(text)\" is not a verdict", fix: "write \"accept\" or \"drop\"")
+            }
+            expected = verdict
+        }
+
+        var recorded: InputInterface?
+        if let member = byKey["iif"] {
+            let name = try string(member, key: "iif")
+            let pattern: InterfacePattern
+            do throws(InterfaceNameError) {
+                pattern = try InterfacePattern(parsing: name)
+            } catch {
+                throw self.error(member, key: "iif", error.description, fix: "write a kernel interface name such as \"eth0\"")
+            }
+            if pattern.isWildcard {
+                throw error(member, key: "iif", "\"\(name)\" is a wildcard", fix: "name the one interface the packet arrived on")
+            }
+            recorded = InputInterface(name: name)
+        }
+        var interface = resolver.resolve(recorded)
+        if let member = byKey["iif_kind"] {
+            let text = try string(member, key: "iif_kind")
+            guard let kind = InputInterface.Kind(rawValue: text) else {
+                throw error(member, key: "iif_kind", "\"\(text)\" is not an interface kind",
+                            fix: "write one of " + InputInterface.Kind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+            }
+            if resolver.override == nil { interface?.kind = kind }
+        }
+        guard let interface else {
+            throw error(nil, key: "iif", "is missing, and no --iif was given",
+                        fix: "add \"iif\": \"eth0\" (the interface the packet arrived on) or pass --iif NAME")
+        }
+        return Packet(inputInterface: interface, source: source, destination: destination, transport: transport,
+                      sourcePort: sourcePort, destinationPort: destinationPort, length: length,
+                      routeLocalnet: routeLocalnet, expected: expected)
+    }
+
+    private func address(_ member: JSONMember?, key: String) throws(PacketInputError) -> IPAddress {
+        guard let member else {
+            throw error(nil, key: key, "is missing", fix: "add \"\(key)\": \"192.0.2.1\" (or an IPv6 address)")
+        }
+        let text = try string(member, key: key)
+        do throws(AddressParseError) {
+            return try IPAddress(parsing: text)
+        } catch {
+            throw self.error(member, key: key, error.description,
+                             fix: error.suggestion.map { "write \"\($0)\"" } ?? "write a dotted quad such as 127.0.0.1 or an IPv6 address such as ::1")
+        }
+    }
+
+    private func transportProtocol(_ member: JSONMember, family: AddressFamily) throws(PacketInputError) -> TransportProtocol {
+        let names = Self.protocolNames.map(\.0).joined(separator: ", ")
+        let number: UInt8
+        switch member.value {
+        case .string(let text):
+            guard let entry = Self.protocolNames.first(where: { $0.0 == text }) else {
+                throw error(member, key: "proto", "\"\(text)\" is not a known protocol name",
+                            fix: "write one of \(names), or the protocol number 0-255")
+            }
+            number = entry.1
+        case .number:
+            number = UInt8(try integer(member, key: "proto", in: 0...255, what: "a protocol name or number"))
+        default:
+            throw error(member, key: "proto", "must be a protocol name or number, not \(member.value.typeName)",
+                        fix: "write one of \(names), or the protocol number 0-255")
+        }
+        if number == 1 && family == .ipv6 {
+            throw error(member, key: "proto", "icmp is IPv4's; this packet is IPv6", fix: "write \"icmpv6\"")
+        }
+        if number == 58 && family == .ipv4 {
+            throw error(member, key: "proto", "icmpv6 is IPv6's; this packet is IPv4", fix: "write \"icmp\"")
+        }
+        return TransportProtocol(number: number)
+    }
+
+    private func string(_ member: JSONMember, key: String) throws(PacketInputError) -> String {
+        guard case .string(let text) = member.value else {
+            throw error(member, key: key, "must be a string, not \(member.value.typeName)", fix: "put the value in double quotes")
+        }
+        return text
+    }
+
+    private func integer(_ member: JSONMember, key: String, in range: ClosedRange<Int>,
+                         what: String = "an integer") throws(PacketInputError) -> Int {
+        let bounds = "\(range.lowerBound)-\(range.upperBound)"
+        switch member.value {
+        case .number(let text):
+            guard !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let value = Int(text) else {
+                throw error(member, key: key, "\(text) is not a whole number", fix: "write \(what) in \(bounds)")
+            }
+            guard range.contains(value) else {
+                throw error(member, key: key, "\(value) is out of range", fix: "write \(what) in \(bounds)")
+            }
+            return value
+        case .string(let text) where Int(text) != nil:
+            throw error(member, key: key, "must be a number, not a string", fix: "write \(text) without quotes")
+        default:
+            throw error(member, key: key, "must be \(what), not \(member.value.typeName)", fix: "write \(what) in \(bounds)")
+        }
+    }
+
+    private func boolean(_ member: JSONMember, key: String) throws(PacketInputError) -> Bool {
+        guard case .bool(let value) = member.value else {
+            throw error(member, key: key, "must be true or false, not \(member.value.typeName)", fix: "write true or false without quotes")
+        }
+        return value
+    }
+}
+
+/// Levenshtein distance, for "did you mean" on misspelt keys.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.utf8)
+    let b = Array(b.utf8)
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    var current = Array(repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}
