@@ -93,9 +93,15 @@ final class JSONPacketDecoder {
             let value = try scanner.parseValue()
             return packet(from: value, line: line, byteOffset: start)
         } catch {
-            // The next line starts the next packet; that is where --skip-bad resumes.
+            // Each line is one packet: --skip-bad resumes at the line after this packet's first.
+            scanner.offset = start
+            scanner.line = line
             scanner.skipLine()
-            return syntaxError(error, resumable: true)
+            var position = "line \(error.line)"
+            if error.line == line { position += ", byte offset \(error.byteOffset)" }
+            return .bad(PacketInputError(file: file, location: .init(record: index, line: line, byteOffset: start),
+                                         reason: "invalid JSON at \(position): " + error.reason,
+                                         fix: "write one JSON object per line"), resumable: true)
         }
     }
 
