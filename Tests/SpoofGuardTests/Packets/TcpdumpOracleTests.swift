@@ -32,6 +32,34 @@ struct TcpdumpOracleTests {
         #expect(ExternalTools.tcpdumpAddresses(tcpdump.output) == ours.packets.map(\.tcpdumpShape))
     }
 
+    @Test("tcpdump reads our pcapng files (both byte orders, two sections) with the addresses we decode",
+          .enabled(if: ExternalTools.hasTcpdump, "tcpdump is not installed"),
+          arguments: [false, true])
+    func writtenPcapng(bigEndian: Bool) throws {
+        var capture = PcapngWriter(bigEndian: bigEndian)
+        capture.interface(linkType: 1, name: "wan0")
+        capture.interface(linkType: 1, name: "lo")
+        capture.enhancedPacket(interface: 0, Frames.ethernetIP(Frames.ipv4(src: "127.0.0.1", dst: "192.0.2.1", proto: 17, sport: 1, dport: 53)))
+        capture.enhancedPacket(interface: 1, Frames.ethernetIP(Frames.ipv6(src: "::1", dst: "::1", proto: 6, sport: 2, dport: 22, payload: 0)))
+        capture.block(type: 0x0000_0BAD, body: [0, 0, 0, 0])
+        capture.simplePacket(Frames.ethernetIP(Frames.ipv6(src: "::ffff:127.0.0.2", dst: "2001:db8::1", proto: 58)))
+        // libpcap refuses "sections with different byte orders", so
+        // the oracle sees one order per file; PcapngReaderTests covers mixed orders.
+        capture.section(bigEndian: bigEndian)
+        capture.interface(linkType: 1, name: "eth1")
+        capture.enhancedPacket(interface: 0, Frames.ethernetIP(Frames.ipv4(src: "203.0.113.9", dst: "127.1.2.3", proto: 6, sport: 3, dport: 4)))
+        let directory = try ExternalTools.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("written.pcapng")
+        try Data(capture.bytes).write(to: file)
+
+        let tcpdump = try ExternalTools.run("tcpdump", ["-nn", "-r", file.path])
+        #expect(tcpdump.status == 0, "\(tcpdump.error)")
+        let ours = try PacketSource.read(contentsOf: file.path)
+        #expect(ours.packets.map(\.inputInterface.name) == ["wan0", "lo", "wan0", "eth1"])
+        #expect(ExternalTools.tcpdumpAddresses(tcpdump.output) == ours.packets.map(\.tcpdumpShape))
+    }
+
     @Test("captures tcpdump writes in a private namespace (lo: Ethernet; any: SLL2, nanoseconds)",
           .enabled(if: ExternalTools.canCapture, "needs root, tcpdump, unshare and ip to capture in a private namespace"),
           arguments: [("lo", ""), ("any", "--time-stamp-precision=nano")])
