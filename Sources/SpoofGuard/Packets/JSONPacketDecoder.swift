@@ -277,8 +277,11 @@ struct JSONPacketFields {
         let bounds = "\(range.lowerBound)-\(range.upperBound)"
         switch member.value {
         case .number(let text):
-            guard !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let value = Int(text) else {
+            guard !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else {
                 throw error(member, key: key, "\(text) is not a whole number", fix: "write \(what) in \(bounds)")
+            }
+            guard let value = Int(text) else {
+                throw error(member, key: key, "\(text) is out of range", fix: "write \(what) in \(bounds)")
             }
             guard range.contains(value) else {
                 throw error(member, key: key, "\(value) is out of range", fix: "write \(what) in \(bounds)")

@@ -37,8 +37,8 @@ public enum PacketSource {
     public static func packets(bytes: some Collection<UInt8>, name: String = "<bytes>", defaultInterface: String? = nil,
                                overrideInterface: String? = nil, skipBad: Bool = false) throws(PacketInputError) -> PacketIterator {
         let options = PacketReadOptions(defaultInterface: defaultInterface, overrideInterface: overrideInterface, skipBad: skipBad)
-        let array = Array(bytes)
-        let input = array.withUnsafeBytes { PacketInputBytes(copying: $0) }
+        let input = bytes.withContiguousStorageIfAvailable { PacketInputBytes(copying: UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes { PacketInputBytes(copying: $0) }
         return try PacketIterator(input: input, file: name, options: options)
     }
 
@@ -62,6 +62,11 @@ public enum PacketSource {
         scanner.skipWhitespace()
         if scanner.atEnd {
             return PacketInputError(file: file, reason: "is empty", fix: "write [] for an empty packet list")
+        }
+        if bytes.count >= 4, [0xA1B2_CD34, 0x34CD_B2A1].contains(ByteReader(bytes: bytes).u32(0)) {
+            return PacketInputError(file: file, location: .init(byteOffset: 0),
+                                    reason: "is a \"modified\" (Kuznetsov) pcap, which spoofguard does not read",
+                                    fix: "convert it with editcap -F pcap, or capture with tcpdump -w")
         }
         let head = bytes.prefix(4).map { byte in
             let hex = String(byte, radix: 16)

@@ -60,6 +60,7 @@ struct JSONPacketTests {
             (#""dport":true"#, "dport", "not a boolean"),
             (#""dport":65536"#, "dport", "out of range"),
             (#""sport":-1"#, "sport", "out of range"),
+            (#""sport":123456789012345678901234567890"#, "sport", "out of range"),
             (#""route_localnet":1"#, "route_localnet", "must be true or false, not a number"),
             (#""route_localnet":"true""#, "route_localnet", "not a string"),
             (#""expect":"reject""#, "expect", "write \"accept\" or \"drop\""),

@@ -71,6 +71,8 @@ struct PacketFileTests {
         #expect(format(Array("\n [".utf8)) == .jsonArray)
         #expect(format(Array("\u{FEFF}{".utf8)) == .jsonLines)
         #expect(format([0xA1, 0xB2, 0xCD, 0x34]) == nil)
+        let modified = #expect(throws: PacketInputError.self) { try PacketSource.read(bytes: [0x34, 0xCD, 0xB2, 0xA1, 2, 0, 4, 0]) }
+        #expect(modified?.fix?.contains("editcap") == true)
         #expect(format([]) == nil)
         let renamed = try PacketSource.read(bytes: Self.sample(), name: "packets.json", overrideInterface: "eth0")
         #expect(renamed.format == .pcap)
