@@ -13,6 +13,8 @@ final class JSONPacketDecoder {
     private var scanner: StrictJSONScanner
     private var state: State
     private var index = 0
+    /// The last validated `iif`: packet lists repeat a few names, validated once each.
+    private var lastInterface: InputInterface?
 
     init(input: PacketInputBytes, file: String, interfaces: InterfaceResolver, layout: Layout) {
         self.input = input
@@ -114,7 +116,7 @@ final class JSONPacketDecoder {
         }
         var fields = JSONPacketFields(file: file, record: index, line: line, byteOffset: byteOffset)
         do throws(PacketInputError) {
-            let packet = try fields.decode(members, resolver: resolver)
+            let packet = try fields.decode(members, resolver: resolver, lastInterface: &lastInterface)
             return .packet(packet)
         } catch {
             return .bad(error, resumable: true)
@@ -140,10 +142,20 @@ struct JSONPacketFields {
                          reason: reason, fix: fix)
     }
 
-    mutating func decode(_ members: [JSONMember], resolver: InterfaceResolver) throws(PacketInputError) -> Packet {
-        var byKey: [String: JSONMember] = [:]
+    /// The members of one object by key, without hashing (there are ten keys).
+    struct MembersByKey {
+        var slots = [JSONMember?](repeating: nil, count: JSONPacketFields.keys.count)
+        subscript(key: String) -> JSONMember? {
+            guard let slot = JSONPacketFields.keys.firstIndex(of: key) else { return nil }
+            return slots[slot]
+        }
+    }
+
+    mutating func decode(_ members: [JSONMember], resolver: InterfaceResolver,
+                         lastInterface: inout InputInterface?) throws(PacketInputError) -> Packet {
+        var byKey = MembersByKey()
         for member in members {
-            guard Self.keys.contains(member.key) else {
+            guard let slot = Self.keys.firstIndex(of: member.key) else {
                 var fix = "the keys are " + Self.keys.joined(separator: ", ")
                 if let near = Self.keys.min(by: { editDistance($0, member.key) < editDistance($1, member.key) }),
                    editDistance(near, member.key) <= 2 {
@@ -151,7 +163,7 @@ struct JSONPacketFields {
                 }
                 throw error(member, key: member.key, "is not a packet key", fix: fix)
             }
-            byKey[member.key] = member
+            byKey.slots[slot] = member
         }
 
         let source = try address(byKey["src"], key: "src")
@@ -198,16 +210,12 @@ struct JSONPacketFields {
         var recorded: InputInterface?
         if let member = byKey["iif"] {
             let name = try string(member, key: "iif")
-            let pattern: InterfacePattern
-            do throws(InterfaceNameError) {
-                pattern = try InterfacePattern(parsing: name)
-            } catch {
-                throw self.error(member, key: "iif", error.description, fix: "write a kernel interface name such as \"eth0\"")
+            if let last = lastInterface, last.name == name {
+                recorded = last
+            } else {
+                recorded = try interface(named: name, member)
+                lastInterface = recorded
             }
-            if pattern.isWildcard {
-                throw error(member, key: "iif", "\"\(name)\" is a wildcard", fix: "name the one interface the packet arrived on")
-            }
-            recorded = InputInterface(name: name)
         }
         var interface = resolver.resolve(recorded)
         if let member = byKey["iif_kind"] {
@@ -225,6 +233,19 @@ struct JSONPacketFields {
         return Packet(inputInterface: interface, source: source, destination: destination, transport: transport,
                       sourcePort: sourcePort, destinationPort: destinationPort, length: length,
                       routeLocalnet: routeLocalnet, expected: expected)
+    }
+
+    private func interface(named name: String, _ member: JSONMember) throws(PacketInputError) -> InputInterface {
+        let pattern: InterfacePattern
+        do throws(InterfaceNameError) {
+            pattern = try InterfacePattern(parsing: name)
+        } catch {
+            throw self.error(member, key: "iif", error.description, fix: "write a kernel interface name such as \"eth0\"")
+        }
+        if pattern.isWildcard {
+            throw error(member, key: "iif", "\"\(name)\" is a wildcard", fix: "name the one interface the packet arrived on")
+        }
+        return InputInterface(name: name)
     }
 
     private func address(_ member: JSONMember?, key: String) throws(PacketInputError) -> IPAddress {

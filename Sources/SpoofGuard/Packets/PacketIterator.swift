@@ -7,8 +7,10 @@
 public struct PacketIterator {
     public let format: PacketFormat
     public private(set) var counts = PacketReadCounts()
-    /// Records skipped under `skipBad`, in file order.
+    /// Records skipped under `skipBad`, in file order, up to `skippedDetailLimit`
+    /// (a corrupt million-record capture must not need a million messages).
     public private(set) var skipped: [PacketInputError] = []
+    public static let skippedDetailLimit = 10_000
     private let skipBad: Bool
     private let decoder: RecordDecoder
     private var finished = false
@@ -46,7 +48,8 @@ public struct PacketIterator {
                     finished = true
                     throw error
                 }
-                skipped.append(error)
+                counts.skipped += 1
+                if skipped.count < Self.skippedDetailLimit { skipped.append(error) }
                 if !resumable {
                     finished = true
                     return nil

@@ -33,6 +33,8 @@ public struct PacketReadCounts: Sendable, Equatable {
     public var outgoing = 0
     /// Packets delivered to the caller.
     public var packets = 0
+    /// Bad records skipped under `--skip-bad` (all of them, even past the kept details).
+    public var skipped = 0
 
     public init() {}
 }
@@ -42,7 +44,8 @@ public struct PacketReadResult: Sendable, Equatable {
     public var format: PacketFormat
     public var packets: [Packet]
     public var counts: PacketReadCounts
-    /// Records skipped under `--skip-bad`, each with its record number and byte offset.
+    /// Records skipped under `--skip-bad`, each with its record number and byte offset; the
+    /// first `PacketIterator.skippedDetailLimit` of them (`counts.skipped` has the total).
     public var skipped: [PacketInputError]
 
     public init(format: PacketFormat, packets: [Packet], counts: PacketReadCounts, skipped: [PacketInputError]) {

@@ -1,7 +1,7 @@
 /// A JSON value as written, keeping what a strict reader must see: numbers as their text (so
 /// `53`, `53.0` and `true` stay distinct), object members in order with their lines, and
 /// duplicate keys (refused when scanned).
-indirect enum JSONValue: Sendable {
+enum JSONValue: Sendable {
     case object([JSONMember])
     case array([JSONValue])
     case string(String)

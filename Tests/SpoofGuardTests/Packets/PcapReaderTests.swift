@@ -185,6 +185,20 @@ struct PcapReaderTests {
         #expect(result.packets.count == 2)
         #expect(result.skipped.map(\.location.record) == [2, 3, 4])
         #expect(result.skipped[1].reason.contains("total length 900"))
+        #expect(result.counts.skipped == 3)
+    }
+
+    @Test("skipped-record details are capped; the count is not")
+    func skippedCap() throws {
+        var pcap = PcapWriter(linkType: 101)
+        let limit = PacketIterator.skippedDetailLimit
+        for _ in 0..<(limit + 5) { pcap.add([0x45]) }
+        pcap.add(Self.udp4)
+        let result = try PacketSource.read(bytes: pcap.bytes, overrideInterface: "eth0", skipBad: true)
+        #expect(result.counts.skipped == limit + 5)
+        #expect(result.skipped.count == limit)
+        #expect(result.skipped.last?.location.record == limit)
+        #expect(result.packets.count == 1)
     }
 
     @Test("unsupported link types and versions are refused by name")
