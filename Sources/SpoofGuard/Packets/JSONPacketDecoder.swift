@@ -61,8 +61,12 @@ final class JSONPacketDecoder {
                 guard scanner.atEnd else { throw scanner.error("unexpected content after the closing \"]\"") }
                 return .end
             case .inArray:
-                index += 1
                 scanner.skipWhitespace()
+                // Only a comma leads here with "]" next: the empty array was handled above.
+                if scanner.peek == UInt8(ascii: "]") {
+                    throw scanner.error("a comma after the last packet; remove it (JSON has no trailing commas)")
+                }
+                index += 1
                 let line = scanner.line
                 let start = scanner.offset
                 let value = try scanner.parseValue()

@@ -106,7 +106,10 @@ struct JSONPacketTests {
     func syntax() throws {
         let duplicate = failure(#"[{"iif":"eth0","src":"1.2.3.4","src":"1.2.3.5","dst":"1.2.3.4"}]"#)
         #expect(duplicate?.reason.contains("appears twice") == true)
-        #expect(failure(#"[{"iif":"eth0","src":"1.2.3.4","dst":"1.2.3.4"},]"#) != nil)
+        #expect(failure(#"[{"iif":"eth0","src":"1.2.3.4","dst":"1.2.3.4"},]"#)?.reason.contains("trailing commas") == true)
+        let trailing = try read(#"[{"iif":"eth0","src":"1.2.3.4","dst":"1.2.3.4"},]"#, skipBad: true)
+        #expect(trailing.packets.count == 1)
+        #expect(trailing.skipped.first?.location.record == 1)
         #expect(failure(#"[{"iif":"eth0","src":"1.2.3.4","dst":"1.2.3.4"}] x"#)?.reason.contains("after the closing") == true)
         #expect(failure(#"[{"iif":"eth0","src":"1.2.3.4","dst":"1.2.3.4"}"#) != nil)
         #expect(failure(#"[{"iif":"eth0","src":"1.2.3.4","dst":"1.2.3.4","x":[[[]]]}]"#)?.location.key == "x")
