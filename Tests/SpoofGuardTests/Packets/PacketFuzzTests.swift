@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SpoofGuard
 
@@ -75,7 +76,10 @@ struct PacketFuzzTests {
         return bytes
     }
 
-    @Test("3000 seeded mutations of each sample are read or refused, never crash",
+    /// 3000 by default; `SPOOFGUARD_FUZZ_ITERATIONS=200000` for a longer run.
+    static let iterations = Int(ProcessInfo.processInfo.environment["SPOOFGUARD_FUZZ_ITERATIONS"] ?? "") ?? 3000
+
+    @Test("seeded mutations of each sample are read or refused, never crash",
           arguments: Self.seeds().map(\.0))
     func mutations(sample: String) throws {
         let original = try #require(Self.seeds().first { $0.0 == sample }?.1)
@@ -85,7 +89,7 @@ struct PacketFuzzTests {
         #expect(clean.skipped.isEmpty)
         var random = SeededGenerator(seed: 0x5EED_0000 &+ UInt64(sample.utf8.reduce(0) { $0 &* 31 &+ Int($1) }.magnitude))
         var outcomes = (read: 0, refused: 0, skipped: 0)
-        for _ in 0..<3000 {
+        for _ in 0..<Self.iterations {
             let mutated = Self.mutate(original, &random)
             for skipBad in [false, true] {
                 do {
