@@ -32,6 +32,36 @@ struct TcpdumpOracleTests {
         #expect(ExternalTools.tcpdumpAddresses(tcpdump.output) == ours.packets.map(\.tcpdumpShape))
     }
 
+    @Test("tcpdump agrees with our layout of cooked, loopback and raw link headers",
+          .enabled(if: ExternalTools.hasTcpdump, "tcpdump is not installed"),
+          arguments: [UInt32(113), 276, 0, 108, 101, 228, 229])
+    func linkHeaders(linkType: UInt32) throws {
+        let v4 = [Frames.ipv4(src: "127.0.0.1", dst: "192.0.2.1", proto: 17, sport: 1, dport: 53),
+                  Frames.ipv4(src: "203.0.113.5", dst: "127.0.0.8", proto: 6, sport: 2, dport: 80)]
+        let v6 = [Frames.ipv6(src: "::1", dst: "2001:db8::1", proto: 17, sport: 3, dport: 53),
+                  Frames.ipv6(src: "::ffff:127.0.0.1", dst: "2001:db8::2", proto: 6, sport: 4, dport: 443)]
+        var pcap = PcapWriter(linkType: linkType)
+        for packet in (linkType == 229 ? [] : v4) + (linkType == 228 ? [] : v6) {
+            let isV6 = packet[0] >> 4 == 6
+            switch linkType {
+            case 113: pcap.add(Frames.sll(packet, protocolType: isV6 ? 0x86DD : 0x0800))
+            case 276: pcap.add(Frames.sll2(packet, protocolType: isV6 ? 0x86DD : 0x0800))
+            case 0: pcap.add(Frames.null(packet, family: isV6 ? 30 : 2, bigEndian: false))
+            case 108: pcap.add(Frames.null(packet, family: isV6 ? 24 : 2, bigEndian: true))
+            default: pcap.add(packet)
+            }
+        }
+        let directory = try ExternalTools.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("link\(linkType).pcap")
+        try Data(pcap.bytes).write(to: file)
+        let tcpdump = try ExternalTools.run("tcpdump", ["-nn", "-r", file.path])
+        #expect(tcpdump.status == 0, "\(tcpdump.error)")
+        let ours = try PacketSource.read(contentsOf: file.path, overrideInterface: "eth0")
+        #expect(ours.packets.count == (linkType == 228 || linkType == 229 ? 2 : 4))
+        #expect(ExternalTools.tcpdumpAddresses(tcpdump.output) == ours.packets.map(\.tcpdumpShape))
+    }
+
     @Test("tcpdump reads our pcapng files (both byte orders, two sections) with the addresses we decode",
           .enabled(if: ExternalTools.hasTcpdump, "tcpdump is not installed"),
           arguments: [false, true])
