@@ -33,7 +33,8 @@ enum IPDecoder {
         let headerLength = Int(reader.u8(start) & 0x0F) * 4
         guard headerLength >= 20 else { return .bad("IPv4 header length \(headerLength) is below the minimum of 20") }
         var totalLength = Int(reader.u16(start + 2))
-        // Segmentation offload leaves 0 in super-sized packets; the frame itself is the length.
+        // Super-sized GRO/GSO packets (BIG TCP) and some offloading drivers leave 0, which no
+        // real header has (it is shorter than the header itself); the frame is the length.
         if totalLength == 0 && !truncated { totalLength = available }
         guard totalLength >= headerLength else {
             return .bad("IPv4 total length \(totalLength) is shorter than its \(headerLength)-byte header")
@@ -61,8 +62,9 @@ enum IPDecoder {
         let available = end - start
         guard available >= 40 else { return .bad("IPv6 header truncated: \(available) of 40 bytes captured") }
         var length = 40 + Int(reader.u16(start + 4))
-        // Offloaded super-sized packets (BIG TCP) carry payload length 0; the frame is the length.
-        if length == 40 && available > 40 && !truncated { length = available }
+        // Super-sized GRO/GSO packets (BIG TCP) carry payload length 0; the frame is the length.
+        // Only beyond 64 KiB: a short frame with payload length 0 is a bare header plus padding.
+        if length == 40 && available > 65535 + 40 && !truncated { length = available }
         if !truncated && length > available {
             return .bad("IPv6 payload length \(length - 40) exceeds the \(available - 40) bytes after the header")
         }

@@ -132,6 +132,20 @@ struct PcapReaderTests {
         ])
     }
 
+    @Test("Ethernet padding is not counted; zero length fields of offloaded giants are the frame length")
+    func paddingAndGiants() throws {
+        var pcap = PcapWriter(linkType: 1)
+        // A bare IPv6 header (no next header, payload 0) and a small IPv4 packet, padded to 60 bytes.
+        pcap.add(Frames.ethernetIP(Frames.ipv6(src: "::1", dst: "::2", proto: 59, payload: 0)) + [UInt8](repeating: 0, count: 6))
+        pcap.add(Frames.ethernetIP(Frames.ipv4(src: "127.0.0.1", dst: "10.0.0.1", proto: 17, payload: 0)) + [UInt8](repeating: 0, count: 18))
+        pcap.add(Frames.ethernetIP(Frames.ipv6(src: "::1", dst: "::2", proto: 6, payload: 70_000, payloadLength: 0)))
+        pcap.add(Frames.ethernetIP(Frames.ipv4(src: "127.0.0.1", dst: "10.0.0.1", proto: 6, payload: 70_000, totalLength: 0)))
+        let packets = try PacketSource.read(bytes: pcap.bytes, overrideInterface: "eth0").packets
+        #expect(packets.map(\.length) == [40, 28, 40 + 20 + 70_000, 20 + 20 + 70_000])
+        #expect(packets[0].transport == .other(59))
+        #expect(packets[2].destinationPort == 53)
+    }
+
     @Test("a pcap without --iif or a default interface is a usage error that says to pass --iif")
     func needsInterface() throws {
         var pcap = PcapWriter(linkType: 1)
