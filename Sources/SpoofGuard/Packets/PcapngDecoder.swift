@@ -15,6 +15,8 @@ final class PcapngDecoder {
         /// nil when the block had no usable if_name.
         var interface: InputInterface?
         var snapLength: Int
+        /// Why a recorded if_name cannot be used (e.g. a Windows device path).
+        var nameProblem: String?
     }
 
     private let input: PacketInputBytes
@@ -100,7 +102,15 @@ final class PcapngDecoder {
                     if code == 2 { name = Self.text(reader, from: valueStart, length: valueLength) }  // if_name
                 }
                 // "any" is libpcap's pseudo-device: it names no input interface.
-                if let name, !name.isEmpty, name != "any" { entry.interface = InputInterface(name: name) }
+                if let name, !name.isEmpty, name != "any" {
+                    do throws(InterfaceNameError) {
+                        let pattern = try InterfacePattern(parsing: name)
+                        if pattern.isWildcard { throw InterfaceNameError(name: name, reason: "is not a single interface") }
+                        entry.interface = InputInterface(name: name)
+                    } catch {
+                        entry.nameProblem = "\"\(name)\", which \(error.reason), so it is not a Linux interface name"
+                    }
+                }
                 interfaces.append(entry)
                 if let problem { return bad("interface description block: \(problem)", resumable: true) }
             case Self.enhancedPacketType, Self.obsoletePacketType:
@@ -164,9 +174,9 @@ final class PcapngDecoder {
                                    link: link, bigEndianFile: bigEndian) {
         case .ip(let ip):
             guard let interface = resolver.resolve(description.interface) else {
-                return .bad(resolver.missing(file: file, location: location,
-                                             why: "interface \(interfaceID) of this capture has no name"),
-                            resumable: false)
+                let why = description.nameProblem.map { "interface \(interfaceID) of this capture is named \($0)" }
+                    ?? "interface \(interfaceID) of this capture has no name"
+                return .bad(resolver.missing(file: file, location: location, why: why), resumable: false)
             }
             return .packet(Packet(inputInterface: interface, source: ip.source, destination: ip.destination,
                                   transport: ip.transport, sourcePort: ip.sourcePort,

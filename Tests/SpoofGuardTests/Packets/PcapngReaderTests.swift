@@ -50,7 +50,8 @@ struct PcapngReaderTests {
         #expect(result.notIPCount == 1)
     }
 
-    @Test("an interface without a usable name needs --iif or a default", arguments: [nil, "any"])
+    @Test("an interface without a usable name needs --iif or a default",
+          arguments: [nil, "any", #"\Device\NPF_{8D5B2C1A}"#, "a-name-longer-than-15"])
     func unnamed(name: String?) throws {
         var capture = PcapngWriter()
         capture.interface(linkType: 276, name: name)
@@ -59,6 +60,7 @@ struct PcapngReaderTests {
         #expect(error?.kind == .usage)
         #expect(error?.location.record == 1)
         #expect(error?.fix?.contains("--iif") == true)
+        if let name, name != "any" { #expect(error?.reason.contains("not a Linux interface name") == true) }
         #expect(try PacketSource.read(bytes: capture.bytes, defaultInterface: "wan0").packets.first?.inputInterface.name == "wan0")
     }
 
