@@ -6,6 +6,8 @@ struct JSONPacketFields {
         ("gre", 47), ("esp", 50), ("ah", 51),
     ]
 
+    static let protocolNameList = protocolNames.map(\.0).joined(separator: ", ")
+
     let file: String
     let record: Int
     let line: Int
@@ -136,7 +138,7 @@ struct JSONPacketFields {
     }
 
     private func transportProtocol(_ member: JSONMember, family: AddressFamily) throws(PacketInputError) -> TransportProtocol {
-        let names = Self.protocolNames.map(\.0).joined(separator: ", ")
+        let names = Self.protocolNameList
         let number: UInt8
         switch member.value {
         case .string(let text):

@@ -206,11 +206,16 @@ struct StrictJSONScanner {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         try expect(UInt8(ascii: "\""), "\"\\\"\"")
         let start = offset
-        // Fast path: no escapes, valid UTF-8.
-        while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 { offset += 1 }
+        // Fast path: no escapes; ASCII needs no validation.
+        var ascii = true
+        while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 {
+            if byte >= 0x80 { ascii = false }
+            offset += 1
+        }
         if peek == UInt8(ascii: "\"") {
             let raw = UnsafeRawBufferPointer(rebasing: reader.bytes[start..<offset])
             offset += 1
+            if ascii { return String(decoding: raw, as: UTF8.self) }
             guard let text = String(validating: raw, as: UTF8.self) else {
                 throw JSONSyntaxError(reason: "string is not valid UTF-8", byteOffset: start, line: line)
             }

@@ -115,6 +115,10 @@ struct JSONPacketTests {
         #expect(failure(#"[{"iif":"eth0","src":"1.2.3.4","dst":"1.2.3.4","x":[[[]]]}]"#)?.location.key == "x")
         #expect(failure(#"[1]"#)?.reason.contains("not a packet object") == true)
         #expect(failure(#"[{"iif":"eth\u0030","src":"1.2.3.4","dst":"1.2.3.4\n"}]"#)?.location.key == "dst")
+        let invalidUTF8 = Array(#"[{"iif":"eth"#.utf8) + [0xFF] + Array(#"","src":"1.2.3.4","dst":"1.2.3.4"}]"#.utf8)
+        let utf8Error = #expect(throws: PacketInputError.self) { try PacketSource.read(bytes: invalidUTF8) }
+        #expect(utf8Error?.reason.contains("not valid UTF-8") == true)
+        #expect(try read(#"[{"iif":"wän0","src":"1.2.3.4","dst":"1.2.3.4"}]"#).packets.first?.inputInterface.name == "wän0")
         let deep = String(repeating: "[", count: 100_000)
         #expect(failure(deep)?.reason.contains("deeper") == true)
         #expect(failure("")?.reason == "is empty")
