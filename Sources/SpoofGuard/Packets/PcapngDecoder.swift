@@ -67,7 +67,7 @@ final class PcapngDecoder {
             }
             let totalLength = reader.u32(blockStart + 4, bigEndian: bigEndian)
             guard totalLength >= 12, totalLength % 4 == 0 else {
-                return bad("block length \(totalLength) is not a multiple of 4 of at least 12", resumable: false, fix: cutOff)
+                return bad("block length \(totalLength) is invalid (it must be a multiple of 4, at least 12)", resumable: false, fix: cutOff)
             }
             guard let total = Int(exactly: totalLength), reader.has(total, at: blockStart) else {
                 return bad("block claims \(totalLength) bytes but only \(remaining) remain", resumable: false, fix: cutOff)
