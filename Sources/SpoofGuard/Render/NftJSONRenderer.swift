@@ -1,0 +1,172 @@
+/// Ruleset → libnftables JSON (`nft -j -f`): a command list with the load file's replace
+/// semantics — add each table, delete it, add it again with its sets, chains and rules.
+///
+/// nft 1.0.6 ignores table and set comments and table flags in JSON input, and reads
+/// `dev` only as a single string (the array form for several devices came later); the
+/// renderer still writes the schema's fields so that newer nft versions keep them.
+public enum NftJSONRenderer {
+    public static func render(_ ruleset: Ruleset) -> String {
+        let commands = document(ruleset)
+        return "{\"nftables\": [\n" + commands.map(\.serialized).joined(separator: ",\n") + "\n]}\n"
+    }
+
+    /// The commands of the `nftables` array, in order.
+    public static func document(_ ruleset: Ruleset) -> [JSONValue] {
+        var commands: [JSONValue] = [["metainfo": ["json_schema_version": 1]]]
+        for table in ruleset.tables {
+            let id: JSONValue = ["family": .string(table.family.rawValue), "name": .string(table.name)]
+            commands.append(["add": ["table": id]])
+            commands.append(["delete": ["table": id]])
+        }
+        for table in ruleset.tables {
+            commands.append(["add": ["table": tableObject(table)]])
+            commands += table.sets.map { ["add": ["set": setObject($0, in: table)]] }
+            commands += table.chains.map { ["add": ["chain": chainObject($0, in: table)]] }
+            for chain in table.chains {
+                commands += chain.rules.map { ["add": ["rule": ruleObject($0, chain: chain.name, in: table)]] }
+            }
+        }
+        return commands
+    }
+
+    /// One rule's `expr` array, as `nft -j list` would show it (without handles).
+    public static func expressions(_ rule: Rule, in table: Table) -> JSONValue {
+        let analysis = NftRuleAnalysis(rule, family: table.family)
+        return .array(rule.statements.enumerated().map { index, statement in
+            statementObject(statement, tableFamily: table.family, answerFamily: analysis.answerFamily[index])
+        })
+    }
+
+    static func tableObject(_ table: Table) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("family", .string(table.family.rawValue)), ("name", .string(table.name)),
+        ]
+        let flags = NftSyntax.tableFlags(table.flags)
+        if !flags.isEmpty { members.append(("flags", .array(flags.map(JSONValue.string)))) }
+        if let comment = table.comment { members.append(("comment", .string(comment))) }
+        return .object(members)
+    }
+
+    static func setObject(_ set: NamedSet, in table: Table) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("family", .string(table.family.rawValue)), ("table", .string(table.name)),
+            ("name", .string(set.name)), ("type", .string(set.key.rawValue)),
+        ]
+        let flags = NftSyntax.setFlags(set.flags)
+        if !flags.isEmpty { members.append(("flags", .array(flags.map(JSONValue.string)))) }
+        if let comment = set.comment { members.append(("comment", .string(comment))) }
+        let elements = elementValues(set.elements, flags: set.flags)
+        if !elements.isEmpty { members.append(("elem", .array(elements))) }
+        return .object(members)
+    }
+
+    static func elementValues(_ elements: SetElements, flags: SetFlags) -> [JSONValue] {
+        switch elements {
+        case .ipv4(let set): set.ranges.map { rangeValue($0, of: IPv4Address.self) }
+        case .ipv6(let set): set.ranges.map { rangeValue($0, of: IPv6Address.self) }
+        case .interfaces(let patterns):
+            NftSetText.sortedInterfaces(patterns, interval: flags.contains(.interval)).map { .string($0.description) }
+        }
+    }
+
+    /// An address, `{"prefix": …}` or `{"range": [first, last]}`, as nft lists interval elements.
+    static func rangeValue<Address: IPAddressProtocol>(_ range: ClosedRange<Address.Bits>, of _: Address.Type) -> JSONValue {
+        if let prefix = Prefix<Address>(exactly: range) { return prefixValue(prefix) }
+        return ["range": [.string(Address(bits: range.lowerBound).description),
+                          .string(Address(bits: range.upperBound).description)]]
+    }
+
+    static func prefixValue<Address: IPAddressProtocol>(_ prefix: Prefix<Address>) -> JSONValue {
+        if prefix.length == Address.bitWidth { return .string(prefix.network.description) }
+        return ["prefix": ["addr": .string(prefix.network.description), "len": .integer(Int64(prefix.length))]]
+    }
+
+    static func chainObject(_ chain: Chain, in table: Table) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("family", .string(table.family.rawValue)), ("table", .string(table.name)), ("name", .string(chain.name)),
+        ]
+        if let base = chain.base {
+            members += [("type", .string(base.type.rawValue)), ("hook", .string(base.hook.rawValue)),
+                        ("prio", .integer(Int64(base.priority.rawValue)))]
+            let devices = NftSyntax.sortedDevices(base.devices)
+            if devices.count == 1 {
+                members.append(("dev", .string(devices[0])))
+            } else if devices.count > 1 {
+                members.append(("dev", .array(devices.map(JSONValue.string))))
+            }
+            members.append(("policy", .string(base.policy.rawValue)))
+        }
+        return .object(members)
+    }
+
+    static func ruleObject(_ rule: Rule, chain: String, in table: Table) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("family", .string(table.family.rawValue)), ("table", .string(table.name)), ("chain", .string(chain)),
+            ("expr", expressions(rule, in: table)),
+        ]
+        if let comment = rule.comment { members.append(("comment", .string(comment))) }
+        return .object(members)
+    }
+
+    static func statementObject(_ statement: Statement, tableFamily: TableFamily,
+                                answerFamily: AddressFamily?) -> JSONValue {
+        switch statement {
+        case .match(let match):
+            return ["match": ["op": match.isNegated ? "!=" : "==", "left": subjectValue(match.subject),
+                              "right": matchValue(match.value)]]
+        case .counter(let counter):
+            return ["counter": ["packets": .unsigned(counter.packets), "bytes": .unsigned(counter.bytes)]]
+        case .limit(let limit):
+            return ["limit": ["rate": .unsigned(limit.rate), "burst": .unsigned(UInt64(limit.burst)),
+                              "per": .string(limit.unit.rawValue)]]
+        case .log(let log):
+            var members: [(key: String, value: JSONValue)] = []
+            if let prefix = log.prefix { members.append(("prefix", .string(prefix))) }
+            if let group = log.group { members.append(("group", .unsigned(UInt64(group)))) }
+            return ["log": members.isEmpty ? .null : .object(members)]
+        case .reject(let reject):
+            return ["reject": rejectValue(reject, tableFamily: tableFamily, answerFamily: answerFamily)]
+        case .verdict(let verdict):
+            switch verdict {
+            case .accept: return ["accept": .null]
+            case .drop: return ["drop": .null]
+            case .continue: return ["continue": .null]
+            case .return: return ["return": .null]
+            case .jump(let chain): return ["jump": ["target": .string(chain)]]
+            case .goto(let chain): return ["goto": ["target": .string(chain)]]
+            }
+        }
+    }
+
+    /// The reject type nft itself would choose for the text form, so both loads give one kernel rule.
+    static func rejectValue(_ reject: Reject, tableFamily: TableFamily, answerFamily: AddressFamily?) -> JSONValue {
+        if reject == .tcpReset { return ["type": "tcp reset"] }
+        let type: String = switch (tableFamily, answerFamily) {
+        case (.ip, _): "icmp"
+        case (.ip6, _): "icmpv6"
+        case (_, .ipv4?): "icmp"
+        case (_, .ipv6?): "icmpv6"
+        default: "icmpx"
+        }
+        return ["type": .string(type), "expr": "port-unreachable"]
+    }
+
+    static func subjectValue(_ subject: MatchSubject) -> JSONValue {
+        switch subject {
+        case .inputInterfaceName: ["meta": ["key": "iifname"]]
+        case .networkFamily: ["meta": ["key": "nfproto"]]
+        case .address(let family, let field):
+            ["payload": ["protocol": .string(family.nftName), "field": .string(field.rawValue)]]
+        }
+    }
+
+    static func matchValue(_ value: MatchValue) -> JSONValue {
+        switch value {
+        case .set(let name): .string("@" + name)
+        case .interface(let pattern): .string(pattern.description)
+        case .family(let family): .string(family == .ipv4 ? "ipv4" : "ipv6")
+        case .prefix(.v4(let prefix)): prefixValue(prefix)
+        case .prefix(.v6(let prefix)): prefixValue(prefix)
+        }
+    }
+}
