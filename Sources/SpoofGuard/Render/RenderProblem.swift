@@ -38,6 +38,16 @@ public struct RenderProblem: Hashable, Sendable, CustomStringConvertible {
                 let location = tableLocation + ", set \(set.name)"
                 if let comment = set.comment { check(comment, "comment", at: location, limit: commentLimit) }
                 if case .interfaces(let patterns) = set.elements {
+                    // In an interval set each name and wildcard is a range of keys; nft refuses
+                    // overlapping ones ("conflicting intervals specified").
+                    if set.flags.contains(.interval) {
+                        for (index, pattern) in patterns.enumerated() {
+                            for other in patterns[(index + 1)...] where other != pattern && pattern.overlaps(other) {
+                                problems.append(RenderProblem(location: location,
+                                    reason: "\"\(pattern)\" and \"\(other)\" overlap; nft refuses overlapping elements, keep only the wider one"))
+                            }
+                        }
+                    }
                     for pattern in patterns {
                         check(pattern.description, "interface name", at: location)
                         if pattern.isWildcard && pattern.stem.isEmpty {

@@ -57,7 +57,7 @@ enum RenderFixtures {
             Chain(name: "log_drop", rules: [
                 Rule([.limit(RateLimit(rate: 10, per: .minute)), .log(Log(prefix: "spoofguard: "))]),
                 Rule([.limit(RateLimit(rate: 3, per: .second, burst: 20)), .log(Log(prefix: "sg ", group: 2))]),
-                Rule([counter, .verdict(.drop)]),
+                Rule([.log(Log()), counter, .verdict(.drop)]),
             ]),
             Chain(name: "late", base: BaseChain(hook: .prerouting, priority: Priority(rawValue: 10), policy: .accept), rules: [
                 Rule([match(iifname, .interface(ifname("ppp0"))), .verdict(.jump("helper"))]),
@@ -65,6 +65,9 @@ enum RenderFixtures {
             ]),
             Chain(name: "helper", rules: [Rule([match(ip6Saddr, .prefix(.v6(v6("2001:db8::/32")))), .verdict(.return)])]),
             Chain(name: "odd_priority", base: BaseChain(hook: .input, priority: Priority(rawValue: -289))),
+            // inet ingress (kernel ≥ 5.10) needs a device, as netdev does.
+            Chain(name: "inet_ingress", base: BaseChain(hook: .ingress, priority: Priority(rawValue: -150), devices: ["d1"]),
+                  rules: [Rule([match(ip6Daddr, .set("destination_ipv6")), .reject(.portUnreachable)])]),
         ])
     }
 
