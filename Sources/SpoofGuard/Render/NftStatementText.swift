@@ -28,7 +28,8 @@ extension Counter {
 }
 
 extension RateLimit {
-    /// nft leaves out its default burst of 5 packets (and a burst of 0, which it never sends).
+    /// nft leaves out its default burst of 5 packets. (A burst of 0 cannot be written at all;
+    /// `RenderProblem` reports it.)
     func nftText() -> String {
         var text = "limit rate \(rate)/\(unit.rawValue)"
         if burst != 5 && burst != 0 { text += " burst \(burst) packets" }

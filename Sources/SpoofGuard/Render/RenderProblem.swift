@@ -69,6 +69,12 @@ public struct RenderProblem: Hashable, Sendable, CustomStringConvertible {
                     if let comment = rule.comment { check(comment, "comment", at: location, limit: commentLimit) }
                     for statement in rule.statements {
                         switch statement {
+                        case .limit(let limit):
+                            // nft refuses "burst 0 packets"; the kernel refuses a rate of 0 (EINVAL).
+                            if limit.rate == 0 || limit.burst == 0 {
+                                problems.append(RenderProblem(location: location,
+                                    reason: "limit rate \(limit.rate)/\(limit.unit.rawValue) burst \(limit.burst): rate and burst must be at least 1"))
+                            }
                         case .log(let log):
                             if let prefix = log.prefix { check(prefix, "log prefix", at: location, limit: logPrefixLimit) }
                         case .match(let match):

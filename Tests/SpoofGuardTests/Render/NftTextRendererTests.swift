@@ -211,9 +211,11 @@ import Testing
         ], chains: [Chain(name: "c", rules: [
             Rule([.log(Log(prefix: String(repeating: "x", count: 128))), .verdict(.goto("nowhere"))], comment: "say \"hi\""),
             Rule([F.match(F.ipSaddr, .set("missing"))]),
+            Rule([.limit(RateLimit(rate: 1, per: .second, burst: 0))]),
         ])])
         let reasons = RenderProblem.problems(in: Ruleset(tables: [table])).map(\.description)
-        #expect(reasons.count == 6)
+        #expect(reasons.count == 7)
+        #expect(reasons.contains("table inet spoofguard, chain c, rule 3: limit rate 1/second burst 0: rate and burst must be at least 1"))
         #expect(reasons.contains { $0 == #"table inet spoofguard, set overlap: "eth*" and "eth0" overlap; nft refuses overlapping elements, keep only the wider one"# })
         #expect(reasons.contains { $0.hasPrefix("table inet spoofguard, chain c, rule 1: comment") && $0.contains("double quote") })
         #expect(reasons.contains { $0.contains("log prefix is 128 bytes long; nft accepts at most 127") })
