@@ -138,17 +138,11 @@ public enum NftJSONRenderer {
         }
     }
 
-    /// The reject type nft itself would choose for the text form, so both loads give one kernel rule.
+    /// The reject type nft itself would choose for the text form, so both give one kernel rule.
     static func rejectValue(_ reject: Reject, tableFamily: TableFamily, answerFamily: AddressFamily?) -> JSONValue {
-        if reject == .tcpReset { return ["type": "tcp reset"] }
-        let type: String = switch (tableFamily, answerFamily) {
-        case (.ip, _): "icmp"
-        case (.ip6, _): "icmpv6"
-        case (_, .ipv4?): "icmp"
-        case (_, .ipv6?): "icmpv6"
-        default: "icmpx"
-        }
-        return ["type": .string(type), "expr": "port-unreachable"]
+        let encoding = RejectEncoding(reject, tableFamily: tableFamily, answerFamily: answerFamily)
+        if encoding.kind == .tcpReset { return ["type": "tcp reset"] }
+        return ["type": .string(encoding.kind.rawValue), "expr": "port-unreachable"]
     }
 
     static func subjectValue(_ subject: MatchSubject) -> JSONValue {

@@ -49,16 +49,15 @@ extension Log {
 extension Reject {
     /// `answerFamily` is the address family the rule has narrowed the packet to, if any:
     /// nft then sends (and lists) an ICMP or ICMPv6 reject instead of the family-neutral icmpx.
+    /// In ip and ip6 tables the family's own ICMP is the default and nft lists a bare `reject`.
     func nftText(tableFamily: TableFamily, answerFamily: AddressFamily?) -> String {
-        switch self {
-        case .tcpReset:
-            return "reject with tcp reset"
-        case .portUnreachable:
-            switch (tableFamily, answerFamily) {
-            case (.ip, _), (.ip6, _), (.arp, _), (_, nil): return "reject"
-            case (_, .ipv4?): return "reject with icmp port-unreachable"
-            case (_, .ipv6?): return "reject with icmpv6 port-unreachable"
-            }
+        let kind = RejectEncoding(self, tableFamily: tableFamily, answerFamily: answerFamily).kind
+        if tableFamily == .ip || tableFamily == .ip6, kind != .tcpReset { return "reject" }
+        switch kind {
+        case .tcpReset: return "reject with tcp reset"
+        case .icmpx: return "reject"
+        case .icmp: return "reject with icmp port-unreachable"
+        case .icmpv6: return "reject with icmpv6 port-unreachable"
         }
     }
 }

@@ -75,3 +75,33 @@ import Testing
                 == #"{"family": "inet", "table": "t", "name": "ext", "type": "ifname", "flags": ["constant", "interval"], "elem": ["eth0", "wan*"]}"#)
     }
 }
+
+@Suite struct RejectEncodingTests {
+    typealias F = RenderFixtures
+
+    /// Type and code as `nft --debug=netlink list ruleset` shows them after `nft -f`.
+    @Test func kernelTypeAndCodePerFamilyAndContext() {
+        func encoding(_ statements: [Statement], _ family: TableFamily) -> RejectEncoding? {
+            Rule(statements).rejectEncodings(in: family)[statements.count - 1]
+        }
+        let v4 = F.match(F.ipSaddr, .set("s")), v6 = F.match(F.ip6Saddr, .set("s"))
+        let cases: [([Statement], TableFamily, RejectEncoding.Kind, UInt32, UInt8)] = [
+            ([.reject(.portUnreachable)], .ip, .icmp, 0, 3),
+            ([.reject(.portUnreachable)], .ip6, .icmpv6, 0, 4),
+            ([.reject(.portUnreachable)], .inet, .icmpx, 2, 1),
+            ([v4, .reject(.portUnreachable)], .inet, .icmp, 0, 3),
+            ([v6, F.counter, .reject(.portUnreachable)], .netdev, .icmpv6, 0, 4),
+            ([F.match(.networkFamily, .family(.ipv4), negated: true), .reject(.portUnreachable)], .inet, .icmpx, 2, 1),
+            ([.reject(.tcpReset)], .ip, .tcpReset, 1, 0),
+            ([v6, .reject(.tcpReset)], .inet, .tcpReset, 1, 0),
+        ]
+        for (statements, family, kind, type, code) in cases {
+            let result = encoding(statements, family)
+            #expect(result?.kind == kind, "\(statements) in \(family)")
+            #expect(result?.kernelType == type)
+            #expect(result?.kernelCode == code)
+            #expect(result?.needsTCPDependency == (kind == .tcpReset))
+        }
+        #expect(Rule([.verdict(.drop)]).rejectEncodings(in: .inet).isEmpty)
+    }
+}
