@@ -37,6 +37,15 @@ public struct RenderProblem: Hashable, Sendable, CustomStringConvertible {
             for set in table.sets {
                 let location = tableLocation + ", set \(set.name)"
                 if let comment = set.comment { check(comment, "comment", at: location, limit: commentLimit) }
+                let ranges: Bool = switch set.elements {
+                case .ipv4(let addresses): addresses.ranges.contains { $0.lowerBound != $0.upperBound }
+                case .ipv6(let addresses): addresses.ranges.contains { $0.lowerBound != $0.upperBound }
+                case .interfaces: false
+                }
+                if ranges && !set.flags.contains(.interval) {
+                    problems.append(RenderProblem(location: location,
+                        reason: "holds prefixes or ranges, which need the set to have the interval flag"))
+                }
                 if case .interfaces(let patterns) = set.elements {
                     // In an interval set each name and wildcard is a range of keys; nft refuses
                     // overlapping ones ("conflicting intervals specified").

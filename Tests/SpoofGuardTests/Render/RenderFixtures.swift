@@ -36,6 +36,8 @@ enum RenderFixtures {
                                                       v4("127.0.0.0/8").range, v4("192.0.2.7/32").range]))),
             NamedSet(name: "destination_ipv6", flags: .interval, elements: ipv6Set("::1")),
             NamedSet(name: "empty_ipv4", flags: .interval, elements: .ipv4(IPv4Set())),
+            NamedSet(name: "hosts_ipv4", elements: ipv4Set("192.0.2.9", "10.0.0.3", "10.0.0.1")),
+            NamedSet(name: "hosts_ipv6", flags: .constant, elements: ipv6Set("::ffff:127.0.0.1", "::1", "fe80::1")),
         ], chains: [
             Chain(name: "prerouting", base: BaseChain(hook: .prerouting, priority: .raw), rules: [
                 Rule([match(iifname, .set("external")), match(ipSaddr, .set("source_ipv4")), counter, .verdict(.goto("log_drop"))],
