@@ -36,16 +36,21 @@ enum NftOracle {
         environment["DIR"] = directory.path
         environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
         process.environment = environment
-        let stdout = Pipe(), stderr = Pipe()
+        // Output goes to files, not pipes: a large listing can never block nft.
+        let outputURL = directory.appendingPathComponent(".stdout"), errorURL = directory.appendingPathComponent(".stderr")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let stdout = try FileHandle(forWritingTo: outputURL), stderr = try FileHandle(forWritingTo: errorURL)
         process.standardOutput = stdout
         process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read before waiting: a large listing would otherwise fill the pipe and block nft.
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try stdout.close()
+        try stderr.close()
         return Output(status: process.terminationStatus,
-                      stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+                      stdout: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
     }
 
     /// veth pairs named d0, d1, d2 (peers p0…): the kernel here has no dummy driver.
