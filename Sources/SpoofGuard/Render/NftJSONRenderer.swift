@@ -111,30 +111,12 @@ public enum NftJSONRenderer {
     static func statementObject(_ statement: Statement, tableFamily: TableFamily,
                                 answerFamily: AddressFamily?) -> JSONValue {
         switch statement {
-        case .match(let match):
-            return ["match": ["op": match.isNegated ? "!=" : "==", "left": subjectValue(match.subject),
-                              "right": matchValue(match.value)]]
-        case .counter(let counter):
-            return ["counter": ["packets": .unsigned(counter.packets), "bytes": .unsigned(counter.bytes)]]
-        case .limit(let limit):
-            return ["limit": ["rate": .unsigned(limit.rate), "burst": .unsigned(UInt64(limit.burst)),
-                              "per": .string(limit.unit.rawValue)]]
-        case .log(let log):
-            var members: [(key: String, value: JSONValue)] = []
-            if let prefix = log.prefix { members.append(("prefix", .string(prefix))) }
-            if let group = log.group { members.append(("group", .unsigned(UInt64(group)))) }
-            return ["log": members.isEmpty ? .null : .object(members)]
-        case .reject(let reject):
-            return ["reject": rejectValue(reject, tableFamily: tableFamily, answerFamily: answerFamily)]
-        case .verdict(let verdict):
-            switch verdict {
-            case .accept: return ["accept": .null]
-            case .drop: return ["drop": .null]
-            case .continue: return ["continue": .null]
-            case .return: return ["return": .null]
-            case .jump(let chain): return ["jump": ["target": .string(chain)]]
-            case .goto(let chain): return ["goto": ["target": .string(chain)]]
-            }
+        case .match(let match): match.nftJSON
+        case .counter(let counter): counter.nftJSON
+        case .limit(let limit): limit.nftJSON
+        case .log(let log): log.nftJSON
+        case .reject(let reject): ["reject": rejectValue(reject, tableFamily: tableFamily, answerFamily: answerFamily)]
+        case .verdict(let verdict): verdict.nftJSON
         }
     }
 
@@ -143,24 +125,5 @@ public enum NftJSONRenderer {
         let encoding = RejectEncoding(reject, tableFamily: tableFamily, answerFamily: answerFamily)
         if encoding.kind == .tcpReset { return ["type": "tcp reset"] }
         return ["type": .string(encoding.kind.rawValue), "expr": "port-unreachable"]
-    }
-
-    static func subjectValue(_ subject: MatchSubject) -> JSONValue {
-        switch subject {
-        case .inputInterfaceName: ["meta": ["key": "iifname"]]
-        case .networkFamily: ["meta": ["key": "nfproto"]]
-        case .address(let family, let field):
-            ["payload": ["protocol": .string(family.nftName), "field": .string(field.rawValue)]]
-        }
-    }
-
-    static func matchValue(_ value: MatchValue) -> JSONValue {
-        switch value {
-        case .set(let name): .string("@" + name)
-        case .interface(let pattern): .string(pattern.description)
-        case .family(let family): .string(family == .ipv4 ? "ipv4" : "ipv6")
-        case .prefix(.v4(let prefix)): prefixValue(prefix)
-        case .prefix(.v6(let prefix)): prefixValue(prefix)
-        }
     }
 }
