@@ -1,9 +1,11 @@
 /// Ruleset → libnftables JSON (`nft -j -f`): a command list with the load file's replace
 /// semantics — add each table, delete it, add it again with its sets, chains and rules.
 ///
-/// nft 1.0.6 ignores table and set comments and table flags in JSON input, and reads
-/// `dev` only as a single string (the array form for several devices came later); the
-/// renderer still writes the schema's fields so that newer nft versions keep them.
+/// nft 1.0.6 ignores table and set comments and table flags in JSON input, and reads a
+/// chain's `dev` only as a single string: a chain bound to several devices loads from the
+/// text form only there. The renderer still writes the schema's fields (`dev` as an array,
+/// which nft reads since the late-2023 fix "json: fix chain device support") so that newer
+/// nft versions keep them.
 public enum NftJSONRenderer {
     public static func render(_ ruleset: Ruleset) -> String {
         let commands = document(ruleset)
