@@ -13,10 +13,10 @@ public enum NftJSONRenderer {
     }
 
     /// The commands of the `nftables` array, in order.
-    public static func document(_ ruleset: Ruleset) -> [JSONValue] {
-        var commands: [JSONValue] = [["metainfo": ["json_schema_version": 1]]]
+    public static func document(_ ruleset: Ruleset) -> [OrderedJSON] {
+        var commands: [OrderedJSON] = [["metainfo": ["json_schema_version": 1]]]
         for table in ruleset.tables {
-            let id: JSONValue = ["family": .string(table.family.rawValue), "name": .string(table.name)]
+            let id: OrderedJSON = ["family": .string(table.family.rawValue), "name": .string(table.name)]
             commands.append(["add": ["table": id]])
             commands.append(["delete": ["table": id]])
         }
@@ -32,37 +32,37 @@ public enum NftJSONRenderer {
     }
 
     /// One rule's `expr` array, as `nft -j list` would show it (without handles).
-    public static func expressions(_ rule: Rule, in table: Table) -> JSONValue {
+    public static func expressions(_ rule: Rule, in table: Table) -> OrderedJSON {
         let analysis = NftRuleAnalysis(rule, family: table.family)
         return .array(rule.statements.enumerated().map { index, statement in
             statementObject(statement, tableFamily: table.family, answerFamily: analysis.answerFamily[index])
         })
     }
 
-    static func tableObject(_ table: Table) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
+    static func tableObject(_ table: Table) -> OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = [
             ("family", .string(table.family.rawValue)), ("name", .string(table.name)),
         ]
         let flags = NftSyntax.tableFlags(table.flags)
-        if !flags.isEmpty { members.append(("flags", .array(flags.map(JSONValue.string)))) }
+        if !flags.isEmpty { members.append(("flags", .array(flags.map(OrderedJSON.string)))) }
         if let comment = table.comment { members.append(("comment", .string(comment))) }
         return .object(members)
     }
 
-    static func setObject(_ set: NamedSet, in table: Table) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
+    static func setObject(_ set: NamedSet, in table: Table) -> OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = [
             ("family", .string(table.family.rawValue)), ("table", .string(table.name)),
             ("name", .string(set.name)), ("type", .string(set.key.rawValue)),
         ]
         let flags = NftSyntax.setFlags(set.flags)
-        if !flags.isEmpty { members.append(("flags", .array(flags.map(JSONValue.string)))) }
+        if !flags.isEmpty { members.append(("flags", .array(flags.map(OrderedJSON.string)))) }
         if let comment = set.comment { members.append(("comment", .string(comment))) }
         let elements = elementValues(set.elements, flags: set.flags)
         if !elements.isEmpty { members.append(("elem", .array(elements))) }
         return .object(members)
     }
 
-    static func elementValues(_ elements: SetElements, flags: SetFlags) -> [JSONValue] {
+    static func elementValues(_ elements: SetElements, flags: SetFlags) -> [OrderedJSON] {
         switch elements {
         case .ipv4(let set): set.ranges.map { rangeValue($0, of: IPv4Address.self) }
         case .ipv6(let set): set.ranges.map { rangeValue($0, of: IPv6Address.self) }
@@ -72,19 +72,19 @@ public enum NftJSONRenderer {
     }
 
     /// An address, `{"prefix": …}` or `{"range": [first, last]}`, as nft lists interval elements.
-    static func rangeValue<Address: IPAddressProtocol>(_ range: ClosedRange<Address.Bits>, of _: Address.Type) -> JSONValue {
+    static func rangeValue<Address: IPAddressProtocol>(_ range: ClosedRange<Address.Bits>, of _: Address.Type) -> OrderedJSON {
         if let prefix = Prefix<Address>(exactly: range) { return prefixValue(prefix) }
         return ["range": [.string(Address(bits: range.lowerBound).description),
                           .string(Address(bits: range.upperBound).description)]]
     }
 
-    static func prefixValue<Address: IPAddressProtocol>(_ prefix: Prefix<Address>) -> JSONValue {
+    static func prefixValue<Address: IPAddressProtocol>(_ prefix: Prefix<Address>) -> OrderedJSON {
         if prefix.length == Address.bitWidth { return .string(prefix.network.description) }
         return ["prefix": ["addr": .string(prefix.network.description), "len": .integer(Int64(prefix.length))]]
     }
 
-    static func chainObject(_ chain: Chain, in table: Table) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
+    static func chainObject(_ chain: Chain, in table: Table) -> OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = [
             ("family", .string(table.family.rawValue)), ("table", .string(table.name)), ("name", .string(chain.name)),
         ]
         if let base = chain.base {
@@ -94,15 +94,15 @@ public enum NftJSONRenderer {
             if devices.count == 1 {
                 members.append(("dev", .string(devices[0])))
             } else if devices.count > 1 {
-                members.append(("dev", .array(devices.map(JSONValue.string))))
+                members.append(("dev", .array(devices.map(OrderedJSON.string))))
             }
             members.append(("policy", .string(base.policy.rawValue)))
         }
         return .object(members)
     }
 
-    static func ruleObject(_ rule: Rule, chain: String, in table: Table) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
+    static func ruleObject(_ rule: Rule, chain: String, in table: Table) -> OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = [
             ("family", .string(table.family.rawValue)), ("table", .string(table.name)), ("chain", .string(chain)),
             ("expr", expressions(rule, in: table)),
         ]
@@ -111,7 +111,7 @@ public enum NftJSONRenderer {
     }
 
     static func statementObject(_ statement: Statement, tableFamily: TableFamily,
-                                answerFamily: AddressFamily?) -> JSONValue {
+                                answerFamily: AddressFamily?) -> OrderedJSON {
         switch statement {
         case .match(let match): match.nftJSON
         case .counter(let counter): counter.nftJSON
@@ -123,7 +123,7 @@ public enum NftJSONRenderer {
     }
 
     /// The reject type nft itself would choose for the text form, so both give one kernel rule.
-    static func rejectValue(_ reject: Reject, tableFamily: TableFamily, answerFamily: AddressFamily?) -> JSONValue {
+    static func rejectValue(_ reject: Reject, tableFamily: TableFamily, answerFamily: AddressFamily?) -> OrderedJSON {
         let encoding = RejectEncoding(reject, tableFamily: tableFamily, answerFamily: answerFamily)
         if encoding.kind == .tcpReset { return ["type": "tcp reset"] }
         return ["type": .string(encoding.kind.rawValue), "expr": "port-unreachable"]

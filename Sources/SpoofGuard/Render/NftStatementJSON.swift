@@ -1,13 +1,13 @@
 /// libnftables JSON of each IR statement, beside its text form in NftStatementText.swift.
 /// The `reject` type depends on the rest of the rule and is chosen in NftJSONRenderer.
 extension Match {
-    var nftJSON: JSONValue {
+    var nftJSON: OrderedJSON {
         ["match": ["op": isNegated ? "!=" : "==", "left": subject.nftJSON, "right": value.nftJSON]]
     }
 }
 
 extension MatchSubject {
-    var nftJSON: JSONValue {
+    var nftJSON: OrderedJSON {
         switch self {
         case .inputInterfaceName: ["meta": ["key": "iifname"]]
         case .networkFamily: ["meta": ["key": "nfproto"]]
@@ -18,7 +18,7 @@ extension MatchSubject {
 }
 
 extension MatchValue {
-    var nftJSON: JSONValue {
+    var nftJSON: OrderedJSON {
         switch self {
         case .set(let name): .string("@" + name)
         case .interface(let pattern): .string(pattern.description)
@@ -30,19 +30,19 @@ extension MatchValue {
 }
 
 extension Counter {
-    var nftJSON: JSONValue { ["counter": ["packets": .unsigned(packets), "bytes": .unsigned(bytes)]] }
+    var nftJSON: OrderedJSON { ["counter": ["packets": .unsigned(packets), "bytes": .unsigned(bytes)]] }
 }
 
 extension RateLimit {
-    var nftJSON: JSONValue {
+    var nftJSON: OrderedJSON {
         ["limit": ["rate": .unsigned(rate), "burst": .unsigned(UInt64(burst)), "per": .string(unit.rawValue)]]
     }
 }
 
 extension Log {
     /// `{"log": null}` when neither prefix nor group is set, as `nft -j list` prints it.
-    var nftJSON: JSONValue {
-        var members: [(key: String, value: JSONValue)] = []
+    var nftJSON: OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = []
         if let prefix { members.append(("prefix", .string(prefix))) }
         if let group { members.append(("group", .unsigned(UInt64(group)))) }
         return ["log": members.isEmpty ? .null : .object(members)]
@@ -50,7 +50,7 @@ extension Log {
 }
 
 extension Verdict {
-    var nftJSON: JSONValue {
+    var nftJSON: OrderedJSON {
         switch self {
         case .accept: ["accept": .null]
         case .drop: ["drop": .null]

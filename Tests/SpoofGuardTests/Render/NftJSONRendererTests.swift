@@ -5,7 +5,7 @@ import Testing
     typealias F = RenderFixtures
 
     @Test func writerEscapesAndKeepsKeyOrder() {
-        let value: JSONValue = ["z": "a\"b\\c\n\t\u{01}é", "a": [1, .null, .bool(true), .unsigned(UInt64.max)], "m": .object([])]
+        let value: OrderedJSON = ["z": "a\"b\\c\n\t\u{01}é", "a": [1, .null, .bool(true), .unsigned(UInt64.max)], "m": .object([])]
         #expect(value.serialized == #"{"z": "a\"b\\c\n\t\u0001é", "a": [1, null, true, 18446744073709551615], "m": {}}"#)
     }
 

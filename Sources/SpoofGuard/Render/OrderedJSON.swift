@@ -1,15 +1,15 @@
 /// A JSON value with object keys kept in the order they were written, so that rendered
 /// output is byte-stable (Foundation's encoder does not promise a key order).
-public indirect enum JSONValue: Hashable, Sendable {
+public indirect enum OrderedJSON: Hashable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
     case unsigned(UInt64)
     case string(String)
-    case array([JSONValue])
-    case object([(key: String, value: JSONValue)])
+    case array([OrderedJSON])
+    case object([(key: String, value: OrderedJSON)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized == rhs.serialized }
+    public static func == (lhs: OrderedJSON, rhs: OrderedJSON) -> Bool { lhs.serialized == rhs.serialized }
     public func hash(into hasher: inout Hasher) { hasher.combine(serialized) }
 
     /// Compact JSON with `", "` and `": "` separators, as `nft -j` reads and people skim.
@@ -67,15 +67,15 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
+extension OrderedJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(arrayLiteral elements: OrderedJSON...) { self = .array(elements) }
 }
 
-extension JSONValue: ExpressibleByDictionaryLiteral {
+extension OrderedJSON: ExpressibleByDictionaryLiteral {
     /// Dictionary literals keep their source order here: `["family": …, "name": …]`.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(dictionaryLiteral elements: (String, OrderedJSON)...) {
         self = .object(elements.map { (key: $0.0, value: $0.1) })
     }
 }
