@@ -113,7 +113,7 @@ struct Program: Sendable {
             for (position, rule) in chain.rules.enumerated() {
                 let reference = RuleReference(
                     tableFamily: table.family, table: table.name, chain: chain.name, index: position,
-                    comment: rule.comment, nftText: RuleSummaryText.render(rule), handle: rule.handle)
+                    comment: rule.comment, nftText: RuleSummaryText.render(rule, family: table.family), handle: rule.handle)
                 let steps = try compile(rule, reference: reference, table: table, sets: setIndex, chains: chainIndex)
                 chains[index].rules.append(rules.count)
                 rules.append(CompiledRule(reference: reference, steps: steps, hasCounter: rule.counter != nil))
@@ -207,7 +207,7 @@ struct Program: Sendable {
             ipv6Sets.append(IPv6Set([prefix]))
             return .ipv6(field, set: ipv6Sets.count - 1, negated: match.isNegated)
         default:
-            throw fail("has a match the evaluator cannot read: \(RuleSummaryText.text(.match(match)))")
+            throw fail("has a match the evaluator cannot read: \(match.nftText())")
         }
     }
 
