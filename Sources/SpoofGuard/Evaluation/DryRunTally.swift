@@ -68,7 +68,7 @@ public struct ExpectationMismatch: Hashable, Sendable {
 public enum DryRunText {
     /// `#1 wan0 127.0.0.1 -> 192.0.2.1 udp/53: drop by rule "guard.source ipv4" (iifname … drop)`
     public static func line(number: Int, packet: Packet, verdict: PacketVerdict, decider: Decider) -> String {
-        var text = "#\(number) \(packet.summary): \(word(verdict))"
+        var text = "#\(number) \(packet.displayText): \(word(verdict))"
         if decider != .nobody { text += " by \(decider)" }
         if let expected = packet.expected, (expected == .drop) != verdict.isDrop { text += " [expected \(expected.rawValue)]" }
         return text
@@ -91,7 +91,7 @@ public enum DryRunText {
         if tally.hasMismatches {
             lines.append("\(tally.mismatches.count) packets did not get the expected verdict:")
             for mismatch in tally.mismatches {
-                lines.append("  #\(mismatch.number) \(mismatch.packet.summary): expected \(mismatch.expected.rawValue), got \(word(mismatch.verdict)) by \(evaluator.decider(mismatch.decision))")
+                lines.append("  #\(mismatch.number) \(mismatch.packet.displayText): expected \(mismatch.expected.rawValue), got \(word(mismatch.verdict)) by \(evaluator.decider(mismatch.decision))")
             }
         }
         return lines

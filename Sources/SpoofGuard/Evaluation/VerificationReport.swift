@@ -65,7 +65,7 @@ public struct VerificationReport: Hashable, Sendable {
 
 extension Packet {
     /// `wan0 127.0.0.1 -> 192.0.2.1 udp/53`, as verdict lines and counterexamples show a packet.
-    public var summary: String {
+    public var displayText: String {
         var text = "\(inputInterface.name) \(source) -> \(destination)"
         if let transport {
             text += " \(transport)"
@@ -103,7 +103,7 @@ extension PropertyResult {
         let scope = "\(interfaceClass) \(family) \(path)"
         guard holds else {
             let example = counterexample!
-            var text = "FAIL \(scope): counterexample \(example.packet.summary) is \(example.verdict.rawValue)"
+            var text = "FAIL \(scope): counterexample \(example.packet.displayText) is \(example.verdict.rawValue)"
             text += example.decider == .nobody ? "" : " by \(example.decider)"
             if let condition = example.condition { text += " (\(condition))" }
             return text
@@ -115,8 +115,8 @@ extension PropertyResult {
             if kernel.dropsAll {
                 text += "; the kernel drops them too\(stage)"
             } else if let gap = kernel.gapExample {
-                text += kernel.dropsSome ? "; the kernel drops some too\(stage), not e.g. \(gap.summary)"
-                                         : "; the kernel alone would not drop them, e.g. \(gap.summary)"
+                text += kernel.dropsSome ? "; the kernel drops some too\(stage), not e.g. \(gap.displayText)"
+                                         : "; the kernel alone would not drop them, e.g. \(gap.displayText)"
             }
         }
         return text

@@ -65,7 +65,7 @@ import Testing
             case .nobody: nil
             }
             #expect(evaluation.verdict == expected.verdict && decidedBy == expected.decidedBy,
-                    "\(packet.summary) kind \(packet.inputInterface.kind) localnet \(packet.routeLocalnet)")
+                    "\(packet.displayText) kind \(packet.inputInterface.kind) localnet \(packet.routeLocalnet)")
             if case .rule = evaluation.decider { dropsByRule += 1 }
         }
         #expect(dropsByRule > 100, "the packet mix must exercise the guard rules")

@@ -98,7 +98,7 @@ import Testing
                 preconditionFailure()
             }
             let evaluation = evaluator.evaluate(packet)
-            #expect(predicted == evaluation.verdict.isDrop, "seed \(seed): \(packet.summary) → \(evaluation.verdict) by \(evaluation.decider)")
+            #expect(predicted == evaluation.verdict.isDrop, "seed \(seed): \(packet.displayText) → \(evaluation.verdict) by \(evaluation.decider)")
         }
     }
 }

@@ -78,7 +78,7 @@ import Testing
                 preconditionFailure()
             }
             let actual = evaluator.evaluate(packet).verdict.isDrop
-            #expect(predicted == actual, "\(packet.summary) \(path)")
+            #expect(predicted == actual, "\(packet.displayText) \(path)")
             if actual { drops += 1 }
         }
         #expect(drops > 500 && drops < 5500, "the mix must exercise both outcomes")

@@ -27,7 +27,7 @@ import Testing
         let kernel4 = try #require(ipv4.kernel)
         #expect(kernel4.dropsSome && !kernel4.dropsAll)
         // Limited broadcast goes to broadcast input before the 127/8 check.
-        #expect(kernel4.gapExample?.summary == "eth0 127.0.0.1 -> 255.255.255.255 udp/53")
+        #expect(kernel4.gapExample?.displayText == "eth0 127.0.0.1 -> 255.255.255.255 udp/53")
         #expect(kernel4.stages.contains(.ipv4MartianSource(.loopback)))
         #expect(kernel4.typicalStage == .ipv4MartianSource(.loopback))
         let destinations4 = try #require(report.results.first { $0.property == .guardedDestinationsDropped && $0.family == .ipv4 })
