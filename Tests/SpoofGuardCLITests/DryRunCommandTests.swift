@@ -55,6 +55,14 @@ struct DryRunCommandTests {
         #expect(!result.standardOutput.contains(" by rule "), "br-lan is internal: nothing is dropped by spoofguard")
     }
 
+    @Test func withoutKernelChecksTheGuardRuleDecides() throws {
+        let packets = #"[{"iif": "wan0", "src": "::1", "dst": "2001:db8::1"}]"#
+        let current = try BuiltBinary.run(["dry-run", "Examples/host-default.json", "--packets", "-"], standardInput: packets)
+        #expect(current.standardOutput.hasPrefix("#1 wan0 ::1 -> 2001:db8::1: drop by kernel (ipv6 core: ::1 source on non-loopback device)"))
+        let older = try BuiltBinary.run(["dry-run", "Examples/host-default.json", "--packets", "-", "--no-kernel-checks"], standardInput: packets)
+        #expect(older.standardOutput.hasPrefix(#"#1 wan0 ::1 -> 2001:db8::1: drop by rule "guard.source ipv6""#))
+    }
+
     @Test func errorsUseSysexits() throws {
         #expect(try BuiltBinary.run(["dry-run", "Examples/host-default.json", "--packets", "/nonexistent/packets.json"]).status == 66)
         #expect(try BuiltBinary.run(["dry-run", "Examples/host-default.json", "--packets", "-"], standardInput: #"[{"iif": "eth0"}]"#).status == 65)
