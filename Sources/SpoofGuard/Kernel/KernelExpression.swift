@@ -39,7 +39,7 @@ public enum KernelExpression: Hashable, Sendable, CustomStringConvertible {
 
 /// `NFT_META_*` keys spoofguard uses.
 public enum MetaKey: UInt32, Hashable, Sendable, CustomStringConvertible {
-    case `protocol` = 2
+    case `protocol` = 1
     case inputInterfaceName = 6
     case nfproto = 15
     case l4proto = 16

@@ -1,0 +1,106 @@
+import CNetfilter
+import Glibc
+import SpoofGuard
+
+/// spoofguard's connection to nf_tables in one network namespace: read its own table back,
+/// replace it in one transaction, remove it. Nothing here touches any other table.
+public final class NetfilterKernel {
+    let socket: NetlinkSocket
+    public let namespace: NetworkNamespace?
+
+    public init(namespace: NetworkNamespace? = nil) throws(NetlinkError) {
+        self.namespace = namespace
+        socket = try NetlinkSocket(namespace: namespace)
+    }
+
+    public func generation() throws(NetlinkError) -> UInt32 {
+        try KernelReader(socket: socket).generation()
+    }
+
+    /// Every table with one of these names (any family), read back with counters and handles.
+    public func read(tablesNamed names: Set<String>) throws -> Ruleset {
+        let reader = KernelReader(socket: socket)
+        var tables: [Table] = []
+        for name in names.sorted() { tables += try reader.tables(named: name) }
+        return Ruleset(tables: tables)
+    }
+
+    /// Applies `ruleset` (spoofguard's tables only) following the apply contract.
+    public func apply(_ ruleset: Ruleset, check: Bool = false) throws -> ApplyReport {
+        let names = Set(ruleset.tables.map(\.name))
+        let generation = try generation()
+        let current = try read(tablesNamed: names)
+        var report = ApplyReport(ruleset: ruleset, checked: check)
+        if current.kernelComparable == ruleset.kernelComparable {
+            return report
+        }
+        let stale = current.tables.filter { table in ruleset.table(family: table.family, name: table.name) == nil }
+        let transaction = try Transaction.replace(with: ruleset, deleting: stale, generation: generation,
+                                                  commit: !check, socket: socket)
+        report.messages = transaction.buffer.messageCount
+        report.batchBytes = transaction.buffer.length
+        do {
+            try transaction.run(on: socket)
+        } catch {
+            guard error.isOutcomeUnknown else { throw error }
+            let loaded = try? read(tablesNamed: names)
+            let matches = loaded.map { $0.kernelComparable == ruleset.kernelComparable }
+            throw ApplyError.outcomeUnknown(cause: error, loadedMatches: matches)
+        }
+        if check { return report }
+        report.changed = true
+        let readBack = try read(tablesNamed: names)
+        guard readBack.kernelComparable == ruleset.kernelComparable else {
+            throw ApplyError.readBackDiffers(expected: ruleset, loaded: readBack)
+        }
+        return report
+    }
+
+    /// Deletes every table called `name` (any family). Returns the families removed; none is success.
+    @discardableResult
+    public func remove(tableNamed name: String) throws -> [TableFamily] {
+        let present = try read(tablesNamed: [name]).tables
+        guard !present.isEmpty else { return [] }
+        let transaction = try Transaction.replace(with: Ruleset(), deleting: present, generation: try generation(),
+                                                  commit: true, socket: socket)
+        try transaction.run(on: socket)
+        return present.map(\.family)
+    }
+}
+
+public struct ApplyReport: Sendable {
+    public var changed = false
+    public var checked: Bool
+    public var tables: [String]
+    public var rules: Int
+    public var elements: Int
+    /// Netlink messages and bytes of the transaction, when one was sent.
+    public var messages = 0
+    public var batchBytes = 0
+
+    init(ruleset: Ruleset, checked: Bool) {
+        self.checked = checked
+        tables = ruleset.tables.map { "\($0.family.rawValue) \($0.name)" }
+        rules = ruleset.tables.reduce(0) { $0 + $1.chains.reduce(0) { $0 + $1.rules.count } }
+        elements = ruleset.tables.reduce(0) { $0 + $1.sets.reduce(0) { $0 + $1.elements.count } }
+    }
+}
+
+public enum ApplyError: Error, CustomStringConvertible {
+    /// The transaction reported success but the kernel holds something else.
+    case readBackDiffers(expected: Ruleset, loaded: Ruleset)
+    /// Replies were lost (ENOBUFS); `loadedMatches` says what a read-back found, nil if it failed.
+    case outcomeUnknown(cause: NetlinkError, loadedMatches: Bool?)
+
+    public var description: String {
+        switch self {
+        case .readBackDiffers:
+            "the kernel accepted the transaction, but the table read back differs from the policy"
+        case let .outcomeUnknown(cause, loadedMatches):
+            "the kernel's replies were lost (\(cause.errnoName)), so the transaction's outcome was unknown; read back: "
+                + (loadedMatches == true ? "the policy IS loaded"
+                   : loadedMatches == false ? "the policy is NOT loaded (the previous table is still in place)"
+                   : "the table could not be read")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Glibc
+
+/// A failure talking to nf_tables: the errno with its name and meaning, what was being done,
+/// the kernel object and policy entry it concerned, and the kernel's extended-ack text.
+public struct NetlinkError: Error, Sendable, CustomStringConvertible {
+    public var errno: Int32
+    /// What spoofguard was doing, e.g. "adding rule 2 of chain prerouting".
+    public var operation: String
+    /// The policy entry that produced the failing object (its rule comment), if known.
+    public var policyEntry: String?
+    /// NETLINK_EXT_ACK text from the kernel, if it sent one.
+    public var kernelMessage: String?
+
+    public init(errno: Int32, operation: String, policyEntry: String? = nil, kernelMessage: String? = nil) {
+        self.errno = errno
+        self.operation = operation
+        self.policyEntry = policyEntry
+        self.kernelMessage = kernelMessage
+    }
+
+    public var errnoName: String { Self.names[errno] ?? "errno \(errno)" }
+    public var meaning: String { String(cString: strerror(errno)) }
+
+    public var isPermissionDenied: Bool { errno == EPERM || errno == EACCES }
+    /// The kernel has no nfnetlink or no nf_tables.
+    public var isMissingNfTables: Bool { errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT || errno == EOPNOTSUPP }
+    /// Replies were lost: whether the transaction committed is unknown until read back.
+    public var isOutcomeUnknown: Bool { errno == ENOBUFS }
+
+    public var description: String {
+        var text = "\(operation) failed: \(errnoName) (\(meaning))"
+        if let policyEntry { text += " — policy entry \"\(policyEntry)\"" }
+        if let kernelMessage, !kernelMessage.isEmpty { text += "; kernel says: \(kernelMessage)" }
+        if isPermissionDenied {
+            text += "; spoofguard needs CAP_NET_ADMIN: run it with sudo (or, for testing, inside `unshare -Urn`)"
+        } else if errno == ERESTART {
+            text += "; the ruleset changed while spoofguard was applying: run apply again"
+        }
+        return text
+    }
+
+    static let names: [Int32: String] = [
+        EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", ENOMEM: "ENOMEM", EACCES: "EACCES",
+        EBUSY: "EBUSY", EEXIST: "EEXIST", ENODEV: "ENODEV", EINVAL: "EINVAL", ENFILE: "ENFILE",
+        EMFILE: "EMFILE", ENOSPC: "ENOSPC", ERANGE: "ERANGE", EAGAIN: "EAGAIN", EMSGSIZE: "EMSGSIZE",
+        EPROTONOSUPPORT: "EPROTONOSUPPORT", EOPNOTSUPP: "EOPNOTSUPP", EAFNOSUPPORT: "EAFNOSUPPORT",
+        ENOBUFS: "ENOBUFS", ELOOP: "ELOOP", E2BIG: "E2BIG", EOVERFLOW: "EOVERFLOW", ERESTART: "ERESTART",
+        ENOTDIR: "ENOTDIR", EBADF: "EBADF",
+    ]
+}
