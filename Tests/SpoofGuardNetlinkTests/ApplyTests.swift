@@ -31,3 +31,118 @@ struct ApplyTests {
         #expect(fromNft.kernelComparable == ruleset.kernelComparable)
     }
 }
+
+@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+struct ApplyContractTests {
+    /// Tables of other tools, created with nft, that spoofguard must never touch.
+    static let otherTools = """
+    table inet filter {
+    	chain input { type filter hook input priority filter; policy accept;
+    		ct state established,related accept
+    		tcp dport 22 accept
+    	}
+    }
+    table ip nat {
+    	chain POSTROUTING { type nat hook postrouting priority srcnat; policy accept;
+    		ip saddr 172.17.0.0/16 oifname != "docker0" masquerade
+    	}
+    	chain DOCKER { }
+    }
+
+    """
+
+    @Test func secondApplyIsUnchangedAndSendsNothing() throws {
+        let ns = try TestNamespace()
+        #expect(try ns.kernel().apply(Examples.prerouting).changed)
+        let before = try ns.kernel().generation()
+        let second = try ns.kernel().apply(Examples.prerouting)
+        #expect(!second.changed)
+        #expect(second.messages == 0)
+        // No transaction was committed: the generation did not move.
+        #expect(try ns.kernel().generation() == before)
+    }
+
+    @Test func changedPolicyReplacesTheTable() throws {
+        let ns = try TestNamespace()
+        try ns.kernel().apply(Examples.prerouting)
+        let report = try ns.kernel().apply(Examples.internalWithLog)
+        #expect(report.changed)
+        #expect(try ns.kernel().read(tablesNamed: ["spoofguard"]).kernelComparable == Examples.internalWithLog.kernelComparable)
+    }
+
+    @Test func failedTransactionLeavesEverythingByteIdentical() throws {
+        let ns = try TestNamespace()
+        try ns.nft("-f", "-", input: Self.otherTools)
+        try ns.kernel().apply(Examples.prerouting)
+        let before = try ns.nft("list", "ruleset")
+        var broken = Examples.internalWithLog
+        broken.tables[0].chains[1].rules.append(Rule([.verdict(.jump("no_such_chain"))], comment: "action.broken"))
+        do {
+            try ns.kernel().apply(broken)
+            Issue.record("a jump to a missing chain must fail")
+        } catch let error as NetlinkError {
+            #expect(error.errnoName == "ENOENT")
+            #expect(error.policyEntry == "action.broken")
+            #expect(error.operation.contains("rule 3 of chain log_and_drop"))
+        }
+        #expect(try ns.nft("list", "ruleset") == before)
+    }
+
+    @Test func checkValidatesWithoutCommitting() throws {
+        let ns = try TestNamespace()
+        try ns.kernel().apply(Examples.prerouting)
+        let before = try ns.nft("list", "ruleset")
+        let report = try ns.kernel().apply(Examples.internalWithLog, check: true)
+        #expect(report.checked && !report.changed && report.messages > 0)
+        #expect(try ns.nft("list", "ruleset") == before)
+        var broken = Examples.internalWithLog
+        broken.tables[0].chains[0].rules[0].statements[3] = .verdict(.goto("missing"))
+        #expect(throws: NetlinkError.self) { try ns.kernel().apply(broken, check: true) }
+        #expect(try ns.nft("list", "ruleset") == before)
+    }
+
+    @Test func otherToolsTablesSurviveApplyReapplyAndRemove() throws {
+        let ns = try TestNamespace()
+        try ns.nft("-f", "-", input: Self.otherTools)
+        let others = try ns.nft("list", "ruleset")
+        func otherTables() throws -> String {
+            try ns.nft("list", "table", "inet", "filter") + ns.nft("list", "table", "ip", "nat")
+        }
+        let baseline = try otherTables()
+        try ns.kernel().apply(Examples.prerouting)
+        #expect(try otherTables() == baseline)
+        try ns.kernel().apply(Examples.internalWithLog)
+        #expect(try otherTables() == baseline)
+        try ns.kernel().apply(Examples.internalWithLog)
+        #expect(try otherTables() == baseline)
+        #expect(try ns.kernel().remove(tableNamed: "spoofguard") == [.inet])
+        #expect(try ns.nft("list", "ruleset") == others)
+        // Removing an absent table is success and changes nothing.
+        #expect(try ns.kernel().remove(tableNamed: "spoofguard") == [])
+        #expect(try ns.nft("list", "ruleset") == others)
+    }
+
+    @Test func droppingAFamilyDeletesItsStaleTable() throws {
+        let ns = try TestNamespace()
+        try ns.exec("ip", "link", "add", "sgdummy0", "type", "veth", "peer", "name", "sgpeer0")
+        try ns.kernel().apply(Examples.ingressAndBridge)
+        var netdevOnly = Examples.ingressAndBridge
+        netdevOnly.tables.removeLast()
+        #expect(try ns.kernel().apply(netdevOnly).changed)
+        let loaded = try ns.kernel().read(tablesNamed: ["spoofguard"])
+        #expect(loaded.tables.map(\.family) == [.netdev])
+    }
+
+    @Test func countersAreReadBack() throws {
+        let ns = try TestNamespace()
+        try ns.kernel().apply(Examples.prerouting)
+        try ns.exec("ip", "link", "set", "lo", "up")
+        // A rule that counts local packets: UDP over lo passes prerouting.
+        try ns.nft("add", "rule", "inet", "spoofguard", "prerouting", "iifname", "lo", "counter")
+        try ns.exec("bash", "-c", "echo one > /dev/udp/127.0.0.1/9; echo two > /dev/udp/127.0.0.1/9")
+        let table = try ns.kernel().read(tablesNamed: ["spoofguard"]).tables[0]
+        let counter = table.chains[0].rules.last?.counter
+        #expect((counter?.packets ?? 0) >= 2)
+        #expect(table.chains[0].rules.allSatisfy { $0.handle != nil })
+    }
+}
