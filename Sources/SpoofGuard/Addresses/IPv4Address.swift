@@ -30,13 +30,13 @@ public struct IPv4Address: IPAddressProtocol {
         }
         var value: UInt32 = 0
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 return .failure(error("is not a dotted-quad IPv4 address (octets are decimal numbers 0-255)"))
             }
             guard part == "0" || part.first != "0" else {
                 return .failure(error("has an octet with a leading zero, which some parsers read as octal; write it without the zero"))
             }
-            guard let octet = UInt32(part), octet <= 255 else {
+            guard part.count <= 3, let octet = UInt32(part), octet <= 255 else {
                 return .failure(error("has an octet greater than 255"))
             }
             value = value << 8 | octet
