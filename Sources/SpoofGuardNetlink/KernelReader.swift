@@ -66,8 +66,9 @@ struct KernelReader {
                             request: request.buildElements) { header throws(NetlinkError) in
                 guard holder.parseElements(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing elements of set \(set.name)") }
             }
-            let elements = try SetElementEncoding.decode(holder.elements, key: key)
-            table.sets.append(NamedSet(name: set.name, flags: SetFlags(rawValue: set.flags), elements: elements,
+            let flags = SetFlags(rawValue: set.flags)
+            let elements = try SetElementEncoding.decode(holder.elements, key: key, interval: flags.contains(.interval))
+            table.sets.append(NamedSet(name: set.name, flags: flags, elements: elements,
                                        comment: UserData.setComment(in: set.userData)))
         }
 

@@ -53,7 +53,7 @@ struct Transaction {
                 let nft = NftSet(family: family, table: table.name, set: set, id: id)
                 transaction.add(.newSet, family: family, flags: create, seq: socket.takeSeq(), origin, build: nft.build)
                 // Element lists are nested attributes (64 KiB at most): send them in chunks.
-                let elements = SetElementEncoding.encode(set.elements)
+                let elements = try SetElementEncoding.encode(set.elements, interval: set.flags.contains(.interval))
                 var start = 0
                 while start < elements.count {
                     let end = min(start + 1024, elements.count)

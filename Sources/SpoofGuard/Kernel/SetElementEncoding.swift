@@ -18,8 +18,10 @@ public struct KernelSetElement: Hashable, Sendable, CustomStringConvertible {
 /// holding the first key after it (none when the range reaches the top), ascending, preceded
 /// by an all-zero END element unless a range starts at zero. Interface names are ranges too:
 /// `eth0` is [eth0, eth0 + 1) over 16 bytes, `ppp*` is [ppp, ppq).
+/// A set without the interval flag holds plain keys.
 public enum SetElementEncoding {
-    public static func encode(_ elements: SetElements) -> [KernelSetElement] {
+    public static func encode(_ elements: SetElements, interval: Bool = true) throws(LinearizeError) -> [KernelSetElement] {
+        guard interval else { return try plainKeys(elements) }
         let ranges: [(start: [UInt8], end: [UInt8]?)] = switch elements {
         case .ipv4(let set): set.ranges.map { range in
             (IPv4Address(bits: range.lowerBound).bytes,
@@ -44,11 +46,45 @@ public enum SetElementEncoding {
         return output
     }
 
+    /// Keys of a set without the interval flag: single addresses and exact interface names.
+    static func plainKeys(_ elements: SetElements) throws(LinearizeError) -> [KernelSetElement] {
+        func single<Address: IPAddressProtocol>(_ set: IntervalSet<Address>, _ bytes: (Address) -> [UInt8])
+            throws(LinearizeError) -> [KernelSetElement] {
+            var keys: [KernelSetElement] = []
+            for range in set.ranges {
+                guard range.lowerBound == range.upperBound else {
+                    throw LinearizeError("\(IntervalSet<Address>.describe(range)) needs a set with the interval flag")
+                }
+                keys.append(KernelSetElement(key: bytes(Address(bits: range.lowerBound))))
+            }
+            return keys
+        }
+        switch elements {
+        case .ipv4(let set): return try single(set) { $0.bytes }
+        case .ipv6(let set): return try single(set) { $0.bytes }
+        case .interfaces(let patterns):
+            var keys: [KernelSetElement] = []
+            for pattern in patterns.sorted() {
+                guard !pattern.isWildcard else { throw LinearizeError("\"\(pattern)\" needs a set with the interval flag") }
+                keys.append(KernelSetElement(key: interfaceRange(pattern).start))
+            }
+            return keys
+        }
+    }
+
     /// Rebuilds the set from elements in any order (dumps come descending).
-    public static func decode(_ elements: [KernelSetElement], key: SetKey) throws(DelinearizeError) -> SetElements {
+    public static func decode(_ elements: [KernelSetElement], key: SetKey, interval: Bool = true) throws(DelinearizeError) -> SetElements {
         let length = Int(key.length)
         if let bad = elements.first(where: { $0.key.count != length }) {
             throw DelinearizeError(expression: nil, reason: "set element \(bad) is not \(length) bytes long as a \(key.rawValue) key")
+        }
+        if !interval {
+            // A plain key k is the range [k, k + 1): an address, or an exact interface name.
+            let ranges = elements.flatMap { element in
+                [KernelSetElement(key: element.key)]
+                    + (increment(element.key).map { [KernelSetElement(key: $0, isIntervalEnd: true)] } ?? [])
+            }
+            return try decode(ranges, key: key, interval: true)
         }
         let sorted = elements.sorted { a, b in
             a.key == b.key ? (a.isIntervalEnd && !b.isIntervalEnd) : a.key.lexicographicallyPrecedes(b.key)
