@@ -1,0 +1,159 @@
+/// What a loaded spoofguard table does, for `status`: its hooks, guarded interfaces and
+/// prefixes, per-rule counters, and which of the interfaces that exist now it guards.
+public struct LoadedGuard: Sendable, Codable, Equatable {
+    public struct TableSummary: Sendable, Codable, Equatable {
+        public var family: String
+        public var name: String
+        public var chains: [ChainSummary]
+        public var sets: [SetSummary]
+    }
+
+    public struct ChainSummary: Sendable, Codable, Equatable {
+        public var name: String
+        /// e.g. "prerouting priority -300" or "ingress priority 0 devices eth0,eth1"; nil for regular chains.
+        public var hook: String?
+        public var rules: [RuleSummary]
+    }
+
+    public struct RuleSummary: Sendable, Codable, Equatable {
+        public var comment: String?
+        public var handle: UInt64?
+        public var text: String
+        public var packets: UInt64?
+        public var bytes: UInt64?
+    }
+
+    public struct SetSummary: Sendable, Codable, Equatable {
+        public var name: String
+        public var type: String
+        public var elements: [String]
+    }
+
+    public struct InterfaceCoverage: Sendable, Codable, Equatable {
+        public var name: String
+        public var guarded: Bool
+        /// The tables ("inet spoofguard") whose base chains guard it.
+        public var guardedBy: [String]
+    }
+
+    public var present: Bool
+    public var tables: [TableSummary]
+    public var interfaces: [InterfaceCoverage]
+
+    public init(ruleset: Ruleset, existingInterfaces: [String]) {
+        present = !ruleset.tables.isEmpty
+        tables = ruleset.tables.map { table in
+            TableSummary(
+                family: table.family.rawValue, name: table.name,
+                chains: table.chains.map { chain in
+                    ChainSummary(name: chain.name, hook: chain.base.map(Self.describe), rules: chain.rules.map { rule in
+                        RuleSummary(comment: rule.comment, handle: rule.handle, text: RuleText.describe(rule),
+                                    packets: rule.counter?.packets, bytes: rule.counter?.bytes)
+                    })
+                },
+                sets: table.sets.map { set in
+                    SetSummary(name: set.name, type: set.key.rawValue, elements: Self.describe(set.elements))
+                })
+        }
+        interfaces = existingInterfaces.map { name in
+            let guardedBy = ruleset.tables.filter { Self.guards($0, interface: name) }.map { "\($0.family.rawValue) \($0.name)" }
+            return InterfaceCoverage(name: name, guarded: !guardedBy.isEmpty, guardedBy: guardedBy)
+        }
+    }
+
+    static func describe(_ base: BaseChain) -> String {
+        var text = "\(base.hook.rawValue) priority \(base.priority.rawValue)"
+        if !base.devices.isEmpty { text += " devices \(base.devices.joined(separator: ","))" }
+        return text
+    }
+
+    public static func describe(_ elements: SetElements) -> [String] {
+        switch elements {
+        case .ipv4(let set): set.ranges.map { IPv4Set.describe($0) }
+        case .ipv6(let set): set.ranges.map { IPv6Set.describe($0) }
+        case .interfaces(let patterns): patterns.map(\.description)
+        }
+    }
+
+    /// Whether some rule of a base chain that sees packets from `interface` drops or diverts them.
+    static func guards(_ table: Table, interface: String) -> Bool {
+        for chain in table.chains {
+            guard let base = chain.base else { continue }
+            if !base.devices.isEmpty && !base.devices.contains(interface) { continue }
+            for rule in chain.rules where acts(rule) && interfaceMatches(rule, interface, in: table) {
+                return true
+            }
+        }
+        return false
+    }
+
+    static func acts(_ rule: Rule) -> Bool {
+        rule.statements.contains { statement in
+            switch statement {
+            case .verdict(.drop), .verdict(.goto), .verdict(.jump), .reject: true
+            default: false
+            }
+        }
+    }
+
+    static func interfaceMatches(_ rule: Rule, _ interface: String, in table: Table) -> Bool {
+        for case .match(let match) in rule.statements where match.subject == .inputInterfaceName {
+            let hit: Bool
+            switch match.value {
+            case .interface(let pattern): hit = pattern.matches(interface)
+            case .set(let name):
+                guard case .interfaces(let patterns)? = table.set(named: name)?.elements else { return false }
+                hit = patterns.contains { $0.matches(interface) }
+            default: return false
+            }
+            if hit == match.isNegated { return false }
+        }
+        return true
+    }
+}
+
+/// A compact nft-like text of a rule, for status and diff output.
+public enum RuleText {
+    public static func describe(_ rule: Rule) -> String {
+        var parts: [String] = []
+        for statement in rule.statements {
+            switch statement {
+            case .match(let match):
+                let op = match.isNegated ? "!= " : ""
+                let subject = switch match.subject {
+                case .inputInterfaceName: "iifname"
+                case let .address(family, field): "\(family.nftName) \(field.rawValue)"
+                case .networkFamily: "meta nfproto"
+                }
+                let value = switch match.value {
+                case .set(let name): "@\(name)"
+                case .interface(let pattern): "\"\(pattern)\""
+                case .prefix(let prefix): prefix.description
+                case .family(let family): family.nftName == "ip" ? "ipv4" : "ipv6"
+                }
+                parts.append("\(subject) \(op)\(value)")
+            case .counter: parts.append("counter")
+            case .limit(let limit): parts.append("limit rate \(limit.rate)/\(limit.unit.rawValue) burst \(limit.burst) packets")
+            case .log(let log):
+                var text = "log"
+                if let prefix = log.prefix { text += " prefix \"\(prefix)\"" }
+                if let group = log.group { text += " group \(group)" }
+                parts.append(text)
+            case .reject(.portUnreachable): parts.append("reject")
+            case .reject(.tcpReset): parts.append("reject with tcp reset")
+            case .verdict(let verdict):
+                let text = switch verdict {
+                case .accept: "accept"
+                case .drop: "drop"
+                case .continue: "continue"
+                case .return: "return"
+                case .jump(let chain): "jump \(chain)"
+                case .goto(let chain): "goto \(chain)"
+                }
+                parts.append(text)
+            }
+        }
+        if let comment = rule.comment { parts.append("comment \"\(comment)\"") }
+        return parts.joined(separator: " ")
+    }
+}
