@@ -10,12 +10,16 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
     public var policyEntry: String?
     /// NETLINK_EXT_ACK text from the kernel, if it sent one.
     public var kernelMessage: String?
+    /// The capability whose absence an EPERM here means.
+    public var capability: String
 
-    public init(errno: Int32, operation: String, policyEntry: String? = nil, kernelMessage: String? = nil) {
+    public init(errno: Int32, operation: String, policyEntry: String? = nil, kernelMessage: String? = nil,
+                capability: String = "CAP_NET_ADMIN") {
         self.errno = errno
         self.operation = operation
         self.policyEntry = policyEntry
         self.kernelMessage = kernelMessage
+        self.capability = capability
     }
 
     public var errnoName: String { Self.names[errno] ?? "errno \(errno)" }
@@ -32,7 +36,9 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
         if let policyEntry { text += " — policy entry \"\(policyEntry)\"" }
         if let kernelMessage, !kernelMessage.isEmpty { text += "; kernel says: \(kernelMessage)" }
         if isPermissionDenied {
-            text += "; spoofguard needs CAP_NET_ADMIN: run it with sudo (or, for testing, inside `unshare -Urn`)"
+            text += capability == "CAP_NET_ADMIN"
+                ? "; spoofguard needs CAP_NET_ADMIN: run it with sudo (or, for testing, inside `unshare -Urn`)"
+                : "; this needs \(capability): run it with sudo"
         } else if errno == ERESTART {
             text += "; the ruleset changed while spoofguard was applying: run apply again"
         }

@@ -23,7 +23,7 @@ public struct NetworkNamespace: Sendable, Hashable, CustomStringConvertible {
         defer { close(fd) }
         return try onFreshThread { () throws(NetlinkError) -> T in
             guard spoofguard_enter_network_namespace(fd) == 0 else {
-                throw NetlinkError(errno: Glibc.errno, operation: "entering network namespace \(path)")
+                throw NetlinkError(errno: Glibc.errno, operation: "entering network namespace \(path)", capability: "CAP_SYS_ADMIN")
             }
             return try body()
         }

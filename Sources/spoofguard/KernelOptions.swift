@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import SpoofGuard
+import SpoofGuardNetlink
+
+/// Options shared by the commands that talk to the kernel.
+struct NamespaceOption: ParsableArguments {
+    @Option(name: .customLong("netns"),
+            help: "Network namespace to work in: a name under /run/netns (as `ip netns add` makes) or a path such as /proc/PID/ns/net.")
+    var netns: String?
+
+    var namespace: NetworkNamespace? { netns.map(NetworkNamespace.init(nameOrPath:)) }
+
+    func kernel() throws -> NetfilterKernel {
+        try NetfilterKernel(namespace: namespace)
+    }
+}
+
+/// Kernel and OS failures as sysexits codes, with a message that says what to do.
+enum KernelFailure {
+    static func exit(for error: Error) -> ExitCode {
+        switch error {
+        case let error as NetlinkError:
+            printError("spoofguard: \(error)")
+            if error.isPermissionDenied { return ExitCode(77) }
+            if error.isMissingNfTables {
+                printError("spoofguard: this kernel has no nf_tables support: load it with `modprobe nf_tables` (CONFIG_NF_TABLES)")
+                return ExitCode(69)
+            }
+            return ExitCode(71)
+        case let error as ApplyError:
+            printError("spoofguard: \(error)")
+            if case let .readBackDiffers(expected, loaded) = error {
+                for line in RulesetDiff(expected: expected, loaded: loaded).lines { printError("  \(line)") }
+            }
+            return ExitCode(71)
+        case let error as LinearizeError:
+            printError("spoofguard: \(error)")
+            return ExitCode(65)
+        case let error as DelinearizeError:
+            printError("spoofguard: the loaded table holds something spoofguard did not write: \(error)")
+            return ExitCode(71)
+        default:
+            printError("spoofguard: \(error)")
+            return ExitCode(71)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

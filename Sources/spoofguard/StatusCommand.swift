@@ -1,0 +1,54 @@
+import ArgumentParser
+import SpoofGuard
+import SpoofGuardNetlink
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show spoofguard's loaded table: hooks, guarded interfaces and prefixes, counters.")
+
+    @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
+    @OptionGroup var namespace: NamespaceOption
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let status: LoadedGuard
+        do {
+            let loaded = try namespace.kernel().read(tablesNamed: [table])
+            status = LoadedGuard(ruleset: loaded, existingInterfaces: try currentInterfaceNames(in: namespace.namespace))
+        } catch {
+            throw KernelFailure.exit(for: error)
+        }
+        if json {
+            try printJSON(status)
+            return
+        }
+        guard status.present else {
+            print("table \(table): not loaded")
+            printInterfaces(status)
+            return
+        }
+        for table in status.tables {
+            print("table \(table.family) \(table.name)")
+            for set in table.sets {
+                let shown = set.elements.prefix(8).joined(separator: ", ") + (set.elements.count > 8 ? ", …" : "")
+                print("  set \(set.name) (\(set.type), \(set.elements.count) element\(set.elements.count == 1 ? "" : "s")): \(shown)")
+            }
+            for chain in table.chains {
+                print("  chain \(chain.name)\(chain.hook.map { " — hook \($0)" } ?? "")")
+                for rule in chain.rules {
+                    let counts = rule.packets.map { packets in "  [\(packets) packets, \(rule.bytes ?? 0) bytes]" } ?? ""
+                    print("    \(rule.text)\(counts)")
+                }
+            }
+        }
+        printInterfaces(status)
+    }
+
+    func printInterfaces(_ status: LoadedGuard) {
+        let guarded = status.interfaces.filter(\.guarded).map(\.name)
+        let unguarded = status.interfaces.filter { !$0.guarded }.map(\.name)
+        print("interfaces guarded now: \(guarded.isEmpty ? "none" : guarded.joined(separator: ", "))")
+        print("interfaces not guarded: \(unguarded.isEmpty ? "none" : unguarded.joined(separator: ", "))")
+    }
+}
