@@ -7,6 +7,8 @@ import SpoofGuard
 public final class NetfilterKernel {
     let socket: NetlinkSocket
     public let namespace: NetworkNamespace?
+    /// Tests shrink the receive buffer to make replies overflow (ENOBUFS).
+    var receiveBufferOverride: Int?
 
     public init(namespace: NetworkNamespace? = nil) throws(NetlinkError) {
         self.namespace = namespace
@@ -40,10 +42,11 @@ public final class NetfilterKernel {
         report.messages = transaction.buffer.messageCount
         report.batchBytes = transaction.buffer.length
         do {
-            try transaction.run(on: socket)
+            try transaction.run(on: socket, receiveBuffer: receiveBufferOverride)
         } catch {
             guard error.isOutcomeUnknown else { throw error }
-            let loaded = try? read(tablesNamed: names)
+            // This socket's queue still holds the replies that did fit: read back on a fresh one.
+            let loaded = try? NetfilterKernel(namespace: namespace).read(tablesNamed: names)
             let matches = loaded.map { $0.kernelComparable == ruleset.kernelComparable }
             throw ApplyError.outcomeUnknown(cause: error, loadedMatches: matches)
         }

@@ -102,9 +102,9 @@ struct Transaction {
 
     /// Sends the batch and maps the first error to its origin. The kernel validates and
     /// commits (or aborts) inside `sendmsg`, so all replies are queued when it returns.
-    func run(on socket: NetlinkSocket) throws(NetlinkError) {
+    func run(on socket: NetlinkSocket, receiveBuffer: Int? = nil) throws(NetlinkError) {
         // Errors arrive even without NLM_F_ACK; size the receive buffer for one per message.
-        socket.raiseBuffer(send: false, to: max(1 << 20, buffer.messageCount * 1024))
+        socket.raiseBuffer(send: false, to: receiveBuffer ?? max(1 << 20, buffer.messageCount * 1024))
         try socket.send(buffer.bytes, operation: "sending the nf_tables transaction (\(buffer.messageCount) messages, \(buffer.length) bytes)")
         let acks = try socket.drainAcks(operation: "reading the kernel's replies to the transaction")
         let failures = acks.filter { $0.errno != 0 }

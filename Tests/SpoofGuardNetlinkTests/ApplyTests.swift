@@ -1,6 +1,6 @@
 import Foundation
 import SpoofGuard
-import SpoofGuardNetlink
+@testable import SpoofGuardNetlink
 import Testing
 
 /// Kernel tests: each runs in its own `ip netns` namespace, never the host's.
@@ -144,5 +144,28 @@ struct ApplyContractTests {
         let counter = table.chains[0].rules.last?.counter
         #expect((counter?.packets ?? 0) >= 2)
         #expect(table.chains[0].rules.allSatisfy { $0.handle != nil })
+    }
+}
+
+@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+struct LostRepliesTests {
+    /// When replies overflow the receive buffer the outcome is unknown; apply must read back
+    /// and say what is loaded rather than guess.
+    @Test func enobufsReadsBackAndReportsWhatIsLoaded() throws {
+        let ns = try TestNamespace()
+        try ns.kernel().apply(Examples.prerouting)
+        let before = try ns.nft("list", "ruleset")
+        var broken = Examples.prerouting
+        broken.tables[0].chains[0].rules += (0..<5000).map { Rule([.verdict(.jump("missing_\($0)"))], comment: "broken \($0)") }
+        let kernel = try ns.kernel()
+        kernel.receiveBufferOverride = 4096
+        do {
+            try kernel.apply(broken)
+            Issue.record("5000 failing rules must overflow a 4 KiB receive buffer")
+        } catch let ApplyError.outcomeUnknown(cause, loadedMatches) {
+            #expect(cause.errnoName == "ENOBUFS")
+            #expect(loadedMatches == false)
+        }
+        #expect(try ns.nft("list", "ruleset") == before)
     }
 }
