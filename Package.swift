@@ -33,7 +33,8 @@ let package = Package(
         ),
         .testTarget(name: "SpoofGuardTests", dependencies: ["SpoofGuard"]),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
-        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard"]),
+        // Depends on the executable so that `swift test` builds the binary these tests run.
+        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "spoofguard"]),
     ],
     swiftLanguageModes: [.v6]
 )
