@@ -17,7 +17,8 @@ struct KernelReader {
     }
 
     /// Every table called `name`, in any family, with its sets, chains, rules and counters.
-    func tables(named name: String) throws -> [Table] {
+    /// Without `elements`, sets come back empty (their key type kept): a cheap first look.
+    func tables(named name: String, elements: Bool = true) throws -> [Table] {
         var found: [(TableFamily, NftTable)] = []
         try socket.dump(.getTable, family: 0, operation: "listing tables") { header throws(NetlinkError) in
             let table = NftTable()
@@ -28,12 +29,12 @@ struct KernelReader {
         }
         var tables: [Table] = []
         for (family, nftTable) in found {
-            tables.append(try read(family: family, table: nftTable))
+            tables.append(try read(family: family, table: nftTable, elements: elements))
         }
         return tables
     }
 
-    private func read(family: TableFamily, table nftTable: NftTable) throws -> Table {
+    private func read(family: TableFamily, table nftTable: NftTable, elements withElements: Bool) throws -> Table {
         let name = nftTable.name
         let where_ = "\(family.rawValue) table \(name)"
         var table = Table(family: family, name: name, flags: TableFlags(rawValue: nftTable.flags),
@@ -60,13 +61,18 @@ struct KernelReader {
             guard let key = SetKey.allCases.first(where: { $0.typeID == set.keyType && $0.length == set.keyLength }) else {
                 throw DelinearizeError(expression: nil, reason: "set \(set.name) in \(where_) has key type \(set.keyType), which spoofguard does not model")
             }
+            let flags = SetFlags(rawValue: set.flags)
+            guard withElements else {
+                table.sets.append(NamedSet(name: set.name, flags: flags, elements: key.noElements,
+                                           comment: UserData.setComment(in: set.userData)))
+                continue
+            }
             let request = NftSet(family: family, table: name, name: set.name)
             let holder = NftSet(family: family, table: name, name: set.name)
             try socket.dump(.getSetElement, family: family.nfproto, operation: "listing elements of set \(set.name)",
                             request: request.buildElements) { header throws(NetlinkError) in
                 guard holder.parseElements(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing elements of set \(set.name)") }
             }
-            let flags = SetFlags(rawValue: set.flags)
             let elements = try SetElementEncoding.decode(holder.elements, key: key, interval: flags.contains(.interval))
             table.sets.append(NamedSet(name: set.name, flags: flags, elements: elements,
                                        comment: UserData.setComment(in: set.userData)))

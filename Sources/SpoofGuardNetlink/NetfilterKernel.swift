@@ -21,9 +21,13 @@ public final class NetfilterKernel {
 
     /// Every table with one of these names (any family), read back with counters and handles.
     public func read(tablesNamed names: Set<String>) throws -> Ruleset {
+        try read(tablesNamed: names, elements: true)
+    }
+
+    func read(tablesNamed names: Set<String>, elements: Bool) throws -> Ruleset {
         let reader = KernelReader(socket: socket)
         var tables: [Table] = []
-        for name in names.sorted() { tables += try reader.tables(named: name) }
+        for name in names.sorted() { tables += try reader.tables(named: name, elements: elements) }
         return Ruleset(tables: tables)
     }
 
@@ -31,9 +35,12 @@ public final class NetfilterKernel {
     public func apply(_ ruleset: Ruleset, check: Bool = false) throws -> ApplyReport {
         let names = Set(ruleset.tables.map(\.name))
         let generation = try generation()
-        let current = try read(tablesNamed: names)
         var report = ApplyReport(ruleset: ruleset, checked: check)
-        if current.kernelComparable == ruleset.kernelComparable {
+        // Element dumps are the expensive part (the kernel walks a set from its start for every
+        // 32 KiB of reply): read them only when everything else already matches.
+        let current = try read(tablesNamed: names, elements: false)
+        if current.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
+           try read(tablesNamed: names).kernelComparable == ruleset.kernelComparable {
             return report
         }
         let stale = current.tables.filter { table in ruleset.table(family: table.family, name: table.name) == nil }

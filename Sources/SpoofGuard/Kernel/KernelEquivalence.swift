@@ -18,3 +18,27 @@ extension Ruleset {
         return result
     }
 }
+
+extension Ruleset {
+    /// The same ruleset with every set emptied (key types kept): what a reader that skipped
+    /// element dumps sees, so that a difference elsewhere can be found without them.
+    public var withoutSetElements: Ruleset {
+        var result = self
+        for t in result.tables.indices {
+            for s in result.tables[t].sets.indices {
+                result.tables[t].sets[s].elements = result.tables[t].sets[s].key.noElements
+            }
+        }
+        return result
+    }
+}
+
+extension SetKey {
+    public var noElements: SetElements {
+        switch self {
+        case .ipv4Address: .ipv4(IPv4Set())
+        case .ipv6Address: .ipv6(IPv6Set())
+        case .interfaceName: .interfaces([])
+        }
+    }
+}
