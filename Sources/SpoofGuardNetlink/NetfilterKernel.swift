@@ -44,7 +44,7 @@ public final class NetfilterKernel {
             return report
         }
         let stale = current.tables.filter { table in ruleset.table(family: table.family, name: table.name) == nil }
-        let transaction = try Transaction.replace(with: ruleset, deleting: stale, generation: generation,
+        let transaction = try Transaction.replace(with: ruleset.carryingCounters(from: current), deleting: stale, generation: generation,
                                                   commit: !check, socket: socket)
         report.messages = transaction.buffer.messageCount
         report.batchBytes = transaction.buffer.length

@@ -169,3 +169,39 @@ struct LostRepliesTests {
         #expect(try ns.nft("list", "ruleset") == before)
     }
 }
+
+@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+struct ConcurrencyTests {
+    /// A transaction built against a generation that has since moved is refused (ERESTART):
+    /// a change made by someone else between spoofguard's read and its write is never lost.
+    @Test func staleGenerationIsRefused() throws {
+        let ns = try TestNamespace()
+        let kernel = try ns.kernel()
+        let generation = try kernel.generation()
+        try ns.nft("add", "table", "inet", "someone_else")
+        let transaction = try Transaction.replace(with: Examples.prerouting, deleting: [], generation: generation,
+                                                  commit: true, socket: kernel.socket)
+        do {
+            try transaction.run(on: kernel.socket)
+            Issue.record("a stale generation must be refused")
+        } catch {
+            #expect(error.errnoName == "ERESTART")
+        }
+        #expect(try ns.nft("list", "tables") == "table inet someone_else\n")
+    }
+
+    @Test func countersSurviveAReplace() throws {
+        let ns = try TestNamespace()
+        try ns.exec("ip", "link", "set", "lo", "up")
+        var ruleset = Examples.prerouting
+        ruleset.tables[0].chains[0].rules.append(Rule([.match(Match(.inputInterfaceName, .interface(.loopback))), .counter(Counter())], comment: "count lo"))
+        try ns.kernel().apply(ruleset)
+        try ns.exec("bash", "-c", "echo one > /dev/udp/127.0.0.1/9")
+        let before = try ns.kernel().read(tablesNamed: ["spoofguard"]).tables[0].chains[0].rules[2].counter
+        #expect((before?.packets ?? 0) >= 1)
+        ruleset.tables[0].sets[0].elements = .interfaces([try InterfacePattern(parsing: "eth9")])
+        #expect(try ns.kernel().apply(ruleset).changed)
+        let after = try ns.kernel().read(tablesNamed: ["spoofguard"]).tables[0].chains[0].rules[2].counter
+        #expect(after == before)
+    }
+}

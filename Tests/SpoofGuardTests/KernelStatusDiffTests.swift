@@ -67,3 +67,16 @@ import Testing
         #expect(RulesetDiff(expected: expected, loaded: extraRule).lines == ["+ table inet spoofguard chain prerouting rule: accept"])
     }
 }
+
+@Suite struct CounterCarryTests {
+    @Test func countersFollowTheirPolicyEntry() {
+        let old = Ruleset(tables: [KernelStatusDiffTests.table(interfaces: ["eth0"])])
+        var new = Ruleset(tables: [KernelStatusDiffTests.table(interfaces: ["eth0", "eth1"])])
+        new.tables[0].chains[0].rules[0].statements[2] = .counter(Counter())
+        new.tables[0].chains[0].rules.append(Rule([.counter(Counter()), .verdict(.accept)], comment: "new entry"))
+        let carried = new.carryingCounters(from: old)
+        #expect(carried.tables[0].chains[0].rules[0].counter == Counter(packets: 4, bytes: 240))
+        #expect(carried.tables[0].chains[0].rules[1].counter == Counter())
+        #expect(carried.withoutRuntimeState == new.withoutRuntimeState)
+    }
+}

@@ -42,3 +42,29 @@ extension SetKey {
         }
     }
 }
+
+extension Ruleset {
+    /// This ruleset with each counter starting from the count of the rule that enforced the
+    /// same policy entry (same table, chain and comment) in `previous`, so that replacing the
+    /// table does not reset what `status` reports.
+    public func carryingCounters(from previous: Ruleset) -> Ruleset {
+        var result = self
+        for t in result.tables.indices {
+            let table = result.tables[t]
+            guard let old = previous.table(family: table.family, name: table.name) else { continue }
+            for c in result.tables[t].chains.indices {
+                guard let oldChain = old.chain(named: table.chains[c].name) else { continue }
+                for r in result.tables[t].chains[c].rules.indices {
+                    let rule = result.tables[t].chains[c].rules[r]
+                    guard let comment = rule.comment,
+                          let counter = oldChain.rules.first(where: { $0.comment == comment })?.counter else { continue }
+                    result.tables[t].chains[c].rules[r].statements = rule.statements.map { statement in
+                        if case .counter = statement { return .counter(counter) }
+                        return statement
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
