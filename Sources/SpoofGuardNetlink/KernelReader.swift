@@ -18,12 +18,14 @@ struct KernelReader {
 
     /// Every table called `name`, in any family, with its sets, chains, rules and counters.
     /// Without `elements`, sets come back empty (their key type kept): a cheap first look.
-    func tables(named name: String, elements: Bool = true) throws -> [Table] {
+    /// Only tables of `families` are read; others of the same name are not spoofguard's.
+    func tables(named name: String, families: Set<TableFamily>, elements: Bool = true) throws -> [Table] {
         var found: [(TableFamily, NftTable)] = []
         try socket.dump(.getTable, family: 0, operation: "listing tables") { header throws(NetlinkError) in
             let table = NftTable()
             guard table.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a table") }
-            if table.name == name, let family = TableFamily(nfproto: UInt8(truncatingIfNeeded: table.family)) {
+            if table.name == name, let family = TableFamily(nfproto: UInt8(truncatingIfNeeded: table.family)),
+               families.contains(family) {
                 found.append((family, table))
             }
         }

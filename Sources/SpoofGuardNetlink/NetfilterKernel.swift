@@ -20,27 +20,33 @@ public final class NetfilterKernel {
     }
 
     /// Every table with one of these names (any family), read back with counters and handles.
-    public func read(tablesNamed names: Set<String>) throws -> Ruleset {
-        try read(tablesNamed: names, elements: true)
+    /// The families spoofguard's compiler uses (prerouting, ingress, bridge). A table of the same
+    /// name in another family (`ip`, `ip6`, `arp`) belongs to someone else and is never read,
+    /// replaced or deleted.
+    public static let managedFamilies: Set<TableFamily> = [.inet, .netdev, .bridge]
+
+    public func read(tablesNamed names: Set<String>, families: Set<TableFamily> = managedFamilies) throws -> Ruleset {
+        try read(tablesNamed: names, families: families, elements: true)
     }
 
-    func read(tablesNamed names: Set<String>, elements: Bool) throws -> Ruleset {
+    func read(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: Bool) throws -> Ruleset {
         let reader = KernelReader(socket: socket)
         var tables: [Table] = []
-        for name in names.sorted() { tables += try reader.tables(named: name, elements: elements) }
+        for name in names.sorted() { tables += try reader.tables(named: name, families: families, elements: elements) }
         return Ruleset(tables: tables)
     }
 
     /// Applies `ruleset` (spoofguard's tables only) following the apply contract.
     public func apply(_ ruleset: Ruleset, check: Bool = false) throws -> ApplyReport {
         let names = Set(ruleset.tables.map(\.name))
+        let families = Self.managedFamilies.union(ruleset.tables.map(\.family))
         let generation = try generation()
         var report = ApplyReport(ruleset: ruleset, checked: check)
         // Element dumps are the expensive part (the kernel walks a set from its start for every
         // 32 KiB of reply): read them only when everything else already matches.
-        let current = try read(tablesNamed: names, elements: false)
+        let current = try read(tablesNamed: names, families: families, elements: false)
         if current.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
-           try read(tablesNamed: names).kernelComparable == ruleset.kernelComparable {
+           try read(tablesNamed: names, families: families).kernelComparable == ruleset.kernelComparable {
             return report
         }
         let stale = current.tables.filter { table in ruleset.table(family: table.family, name: table.name) == nil }
@@ -53,13 +59,13 @@ public final class NetfilterKernel {
         } catch {
             guard error.isOutcomeUnknown else { throw error }
             // This socket's queue still holds the replies that did fit: read back on a fresh one.
-            let loaded = try? NetfilterKernel(namespace: namespace).read(tablesNamed: names)
+            let loaded = try? NetfilterKernel(namespace: namespace).read(tablesNamed: names, families: families)
             let matches = loaded.map { $0.kernelComparable == ruleset.kernelComparable }
             throw ApplyError.outcomeUnknown(cause: error, loadedMatches: matches)
         }
         if check { return report }
         report.changed = true
-        let readBack = try read(tablesNamed: names)
+        let readBack = try read(tablesNamed: names, families: families)
         guard readBack.kernelComparable == ruleset.kernelComparable else {
             throw ApplyError.readBackDiffers(expected: ruleset, loaded: readBack)
         }

@@ -205,3 +205,16 @@ struct ConcurrencyTests {
         #expect(after == before)
     }
 }
+
+@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+struct OwnershipTests {
+    /// `ip spoofguard` is not a family spoofguard writes: it is someone else's and stays.
+    @Test func sameNameInAnotherFamilyIsLeftAlone() throws {
+        let ns = try TestNamespace()
+        try ns.nft("-f", "-", input: "table ip spoofguard { chain c { ip saddr 10.0.0.0/8 tcp dport 22 accept; }; }\n")
+        let theirs = try ns.nft("list", "table", "ip", "spoofguard")
+        try ns.kernel().apply(Examples.prerouting)
+        #expect(try ns.kernel().remove(tableNamed: "spoofguard") == [.inet])
+        #expect(try ns.nft("list", "ruleset") == theirs)
+    }
+}
