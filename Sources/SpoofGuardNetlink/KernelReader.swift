@@ -98,3 +98,18 @@ struct KernelReader {
         return table
     }
 }
+
+extension KernelReader {
+    /// Each set's raw user data and flags, to hold spoofguard's encoding against nft's.
+    func setMetadata(family: TableFamily, table: String) throws(NetlinkError) -> [String: (flags: UInt32, userData: [UInt8])] {
+        var result: [String: (flags: UInt32, userData: [UInt8])] = [:]
+        let request = NftSet(family: family, table: table, name: "")
+        nftnl_set_unset(request.pointer, attribute(NFTNL_SET_NAME))
+        try socket.dump(.getSet, family: family.nfproto, operation: "listing sets", request: request.build) { header throws(NetlinkError) in
+            let set = NftSet()
+            guard set.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a set") }
+            if set.table == table { result[set.name] = (set.flags, set.userData) }
+        }
+        return result
+    }
+}

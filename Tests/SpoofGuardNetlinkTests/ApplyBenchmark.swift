@@ -28,7 +28,8 @@ struct ApplyBenchmark {
     }
 
     @Test func applyVersusNft() throws {
-        var lines = ["| prefixes | spoofguard apply | nft -f | ratio | unchanged re-apply |", "|---:|---:|---:|---:|---:|"]
+        var lines = ["| prefixes | spoofguard apply | nft -f | ratio | of which read-back | nft list | unchanged re-apply |",
+                     "|---:|---:|---:|---:|---:|---:|---:|"]
         for count in [1_000, 10_000, 100_000] {
             let ruleset = ScaleTests.ruleset(prefixes: count)
             let text = Self.nftText(ruleset)
@@ -43,10 +44,13 @@ struct ApplyBenchmark {
             var unchanged = false
             let again = try Self.seconds { unchanged = try !ours.kernel().apply(ruleset).changed }
             #expect(unchanged)
+            let readBack = try Self.seconds { _ = try ours.kernel().read(tablesNamed: ["spoofguard"]) }
+            let nftList = try Self.seconds { try theirs.nft("list", "ruleset") }
             // Same kernel state both ways.
             #expect(try ours.nft("list", "ruleset") == theirs.nft("list", "ruleset"))
             let total = count + count / 10
-            lines.append(String(format: "| %d | %.3f s | %.3f s | %.2f× | %.1f ms |", total, oursTime, nftTime, oursTime / nftTime, again * 1000))
+            lines.append(String(format: "| %d | %.3f s | %.3f s | %.2f× | %.3f s | %.3f s | %.1f ms |", total, oursTime, nftTime,
+                                oursTime / nftTime, readBack, nftList, again * 1000))
         }
         print(lines.joined(separator: "\n"))
     }

@@ -218,3 +218,26 @@ struct OwnershipTests {
         #expect(try ns.nft("list", "ruleset") == theirs)
     }
 }
+
+@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+struct SetMetadataTests {
+    /// Set flags and user data (key byte order, comment) byte for byte as nft stores them.
+    @Test(arguments: Examples.all.map(\.name))
+    func setsCarryTheSameUserDataAsNfts(example: String) throws {
+        let (_, ruleset, text) = Examples.all.first { $0.name == example }!
+        let ours = try TestNamespace()
+        let theirs = try TestNamespace()
+        for ns in [ours, theirs] { try ns.exec("ip", "link", "add", "sgdummy0", "type", "veth", "peer", "name", "sgpeer0") }
+        try ours.kernel().apply(ruleset)
+        try theirs.nft("-f", "-", input: text)
+        for table in ruleset.tables {
+            let mine = try KernelReader(socket: ours.kernel().socket).setMetadata(family: table.family, table: table.name)
+            let nfts = try KernelReader(socket: theirs.kernel().socket).setMetadata(family: table.family, table: table.name)
+            #expect(mine.keys.sorted() == nfts.keys.sorted())
+            for (name, value) in nfts {
+                #expect(mine[name]?.flags == value.flags, "\(name) flags")
+                #expect(mine[name]?.userData == value.userData, "\(name) user data")
+            }
+        }
+    }
+}
