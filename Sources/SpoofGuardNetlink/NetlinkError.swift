@@ -12,6 +12,8 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
     public var kernelMessage: String?
     /// The capability whose absence an EPERM here means.
     public var capability: String
+    /// Other messages of the same transaction that the kernel also refused, described as above.
+    public var otherFailures: [String] = []
 
     public init(errno: Int32, operation: String, policyEntry: String? = nil, kernelMessage: String? = nil,
                 capability: String = "CAP_NET_ADMIN") {
@@ -41,6 +43,11 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
                 : "; this needs \(capability): run it with sudo"
         } else if errno == ERESTART {
             text += "; the ruleset changed while spoofguard was applying: run apply again"
+        }
+        if !otherFailures.isEmpty {
+            text += "\n  the kernel also refused \(otherFailures.count) more message\(otherFailures.count == 1 ? "" : "s"):"
+            for failure in otherFailures.prefix(5) { text += "\n    \(failure)" }
+            if otherFailures.count > 5 { text += "\n    …" }
         }
         return text
     }

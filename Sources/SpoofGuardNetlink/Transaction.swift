@@ -109,10 +109,18 @@ struct Transaction {
         let acks = try socket.drainAcks(operation: "reading the kernel's replies to the transaction")
         let failures = acks.filter { $0.errno != 0 }
         // The kernel reports each failing message; the first one is the cause, later ones follow from the abort.
-        if let first = failures.min(by: { $0.seq < $1.seq }) {
-            let origin = origins[first.seq]
-            throw NetlinkError(errno: first.errno, operation: origin?.operation ?? "message \(first.seq) of the transaction",
-                               policyEntry: origin?.policyEntry, kernelMessage: first.message)
+        let errors = failures.sorted { $0.seq < $1.seq }.map { ack in
+            let origin = origins[ack.seq]
+            return NetlinkError(errno: ack.errno, operation: origin?.operation ?? "message \(ack.seq) of the transaction",
+                                policyEntry: origin?.policyEntry, kernelMessage: ack.message)
+        }
+        if var first = errors.first {
+            first.otherFailures = errors.dropFirst().map { error in
+                var brief = "\(error.operation): \(error.errnoName)"
+                if let entry = error.policyEntry { brief += " (policy entry \"\(entry)\")" }
+                return brief
+            }
+            throw first
         }
     }
 }

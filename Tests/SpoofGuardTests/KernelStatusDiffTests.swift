@@ -25,7 +25,7 @@ import Testing
         let rule = status.tables[0].chains[0].rules[0]
         #expect(rule.packets == 4 && rule.bytes == 240 && rule.handle == 3)
         #expect(rule.text == "iifname @external_interfaces ip saddr @source_ipv4 counter drop comment \"guard.source ipv4\"")
-        #expect(status.tables[0].chains[0].hook == "prerouting priority -300")
+        #expect(status.tables[0].chains[0].hook == "prerouting priority raw")
         #expect(status.tables[0].sets[0].elements == ["eth0", "wan*"])
         #expect(status.interfaces.filter(\.guarded).map(\.name) == ["eth0", "wan7"])
     }

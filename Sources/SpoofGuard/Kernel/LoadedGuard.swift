@@ -46,7 +46,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
             TableSummary(
                 family: table.family.rawValue, name: table.name,
                 chains: table.chains.map { chain in
-                    ChainSummary(name: chain.name, hook: chain.base.map(Self.describe), rules: chain.rules.map { rule in
+                    ChainSummary(name: chain.name, hook: chain.base.map { Self.describe($0, family: table.family) }, rules: chain.rules.map { rule in
                         RuleSummary(comment: rule.comment, handle: rule.handle, text: RuleText.describe(rule),
                                     packets: rule.counter?.packets, bytes: rule.counter?.bytes)
                     })
@@ -61,8 +61,11 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
         }
     }
 
-    static func describe(_ base: BaseChain) -> String {
-        var text = "\(base.hook.rawValue) priority \(base.priority.rawValue)"
+    /// e.g. `prerouting priority raw`, with nft's name for the priority where it has one.
+    static func describe(_ base: BaseChain, family: TableFamily) -> String {
+        let value = base.priority.rawValue
+        let name = Priority.names(in: family).first { $0.value == value }?.name ?? String(value)
+        var text = "\(base.hook.rawValue) priority \(name)"
         if !base.devices.isEmpty { text += " devices \(base.devices.joined(separator: ","))" }
         return text
     }

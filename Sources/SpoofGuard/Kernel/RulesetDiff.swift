@@ -50,7 +50,7 @@ public struct RulesetDiff: Sendable, Equatable, Codable {
         for chain in want.chains {
             guard let other = have.chain(named: chain.name) else { continue }
             if chain.base != other.base {
-                lines.append("~ \(label) chain \(chain.name): hook \(chain.base.map(LoadedGuard.describe) ?? "none") expected, \(other.base.map(LoadedGuard.describe) ?? "none") loaded")
+                lines.append("~ \(label) chain \(chain.name): hook \(chain.base.map { LoadedGuard.describe($0, family: want.family) } ?? "none") expected, \(other.base.map { LoadedGuard.describe($0, family: want.family) } ?? "none") loaded")
             }
             if chain.rules != other.rules {
                 let wanted = chain.rules.map(RuleText.describe)
