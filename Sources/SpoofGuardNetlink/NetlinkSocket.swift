@@ -6,6 +6,8 @@ struct NetlinkAck {
     var seq: UInt32
     var errno: Int32
     var message: String?
+    /// NLMSGERR_ATTR_OFFS: byte offset of the offending attribute in the request.
+    var offset: Int?
 }
 
 /// An `AF_NETLINK`/`NETLINK_NETFILTER` socket, bound in the namespace it was opened in.
@@ -150,6 +152,7 @@ final class NetlinkSocket {
         let error = message.loadUnaligned(fromByteOffset: headerSize, as: Int32.self)
         let request = message.loadUnaligned(fromByteOffset: headerSize + 4, as: nlmsghdr.self)
         var text: String?
+        var badOffset: Int?
         if Int32(header.nlmsg_flags) & NLM_F_ACK_TLVS != 0 {
             var offset = headerSize + 4 + (Int32(header.nlmsg_flags) & NLM_F_CAPPED != 0
                 ? headerSize : (Int(request.nlmsg_len) + 3) & ~3)
@@ -160,10 +163,12 @@ final class NetlinkSocket {
                 if type == UInt16(NLMSGERR_ATTR_MSG.rawValue) {
                     let raw = UnsafeRawBufferPointer(start: message + offset + 4, count: length - 4)
                     text = String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                } else if type == UInt16(NLMSGERR_ATTR_OFFS.rawValue), length >= 8 {
+                    badOffset = Int(message.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
                 }
                 offset += (length + 3) & ~3
             }
         }
-        return NetlinkAck(seq: request.nlmsg_seq, errno: -error, message: text)
+        return NetlinkAck(seq: request.nlmsg_seq, errno: -error, message: text, offset: badOffset)
     }
 }

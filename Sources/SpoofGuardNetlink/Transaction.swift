@@ -111,8 +111,11 @@ struct Transaction {
         // The kernel reports each failing message; the first one is the cause, later ones follow from the abort.
         let errors = failures.sorted { $0.seq < $1.seq }.map { ack in
             let origin = origins[ack.seq]
-            return NetlinkError(errno: ack.errno, operation: origin?.operation ?? "message \(ack.seq) of the transaction",
-                                policyEntry: origin?.policyEntry, kernelMessage: ack.message)
+            var operation = origin?.operation ?? "message \(ack.seq) of the transaction"
+            if let offset = ack.offset, let place = buffer.describeAttribute(seq: ack.seq, offset: offset) {
+                operation += ", at \(place)"
+            }
+            return NetlinkError(errno: ack.errno, operation: operation, policyEntry: origin?.policyEntry, kernelMessage: ack.message)
         }
         if var first = errors.first {
             first.otherFailures = errors.dropFirst().map { error in
