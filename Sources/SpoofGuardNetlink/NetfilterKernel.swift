@@ -19,12 +19,12 @@ public final class NetfilterKernel {
         try KernelReader(socket: socket).generation()
     }
 
-    /// Every table with one of these names (any family), read back with counters and handles.
     /// The families spoofguard's compiler uses (prerouting, ingress, bridge). A table of the same
     /// name in another family (`ip`, `ip6`, `arp`) belongs to someone else and is never read,
     /// replaced or deleted.
     public static let managedFamilies: Set<TableFamily> = [.inet, .netdev, .bridge]
 
+    /// Every table with one of these names in `families`, read back with counters and handles.
     public func read(tablesNamed names: Set<String>, families: Set<TableFamily> = managedFamilies) throws -> Ruleset {
         try read(tablesNamed: names, families: families, elements: true)
     }
@@ -72,12 +72,14 @@ public final class NetfilterKernel {
         return report
     }
 
-    /// Deletes every table called `name` (any family). Returns the families removed; none is success.
+    /// Deletes the tables called `name` in the managed families. Returns the families removed;
+    /// none (an absent table) is success.
     @discardableResult
     public func remove(tableNamed name: String) throws -> [TableFamily] {
-        let present = try read(tablesNamed: [name]).tables
+        let generation = try generation()
+        let present = try read(tablesNamed: [name], families: Self.managedFamilies, elements: false).tables
         guard !present.isEmpty else { return [] }
-        let transaction = try Transaction.replace(with: Ruleset(), deleting: present, generation: try generation(),
+        let transaction = try Transaction.replace(with: Ruleset(), deleting: present, generation: generation,
                                                   commit: true, socket: socket)
         try transaction.run(on: socket)
         return present.map(\.family)
