@@ -12,7 +12,6 @@ struct Transaction {
 
     let buffer = MessageBuffer()
     private(set) var origins: [UInt32: Origin] = [:]
-    private(set) var beginSeq: UInt32 = 0
 
     /// Replace spoofguard's tables in one batch, in nft's order: for each table NEWTABLE
     /// (ensure it exists), DELTABLE, NEWTABLE (EXCL), then chains, sets, elements, rules.
@@ -86,7 +85,6 @@ struct Transaction {
     }
 
     private mutating func begin(seq: UInt32, generation: UInt32?) {
-        beginSeq = seq
         buffer.append({ nftnl_batch_begin($0, seq) }) { header in
             if let generation { mnl_attr_put_u32(header, UInt16(NFNL_BATCH_GENID.rawValue), generation.bigEndian) }
         }
