@@ -30,6 +30,10 @@ struct StatusCommand: ParsableCommand {
         }
         for table in status.tables {
             print("table \(table.family) \(table.name)")
+            if !table.guardedInterfaces.isEmpty { print("  guards interfaces: \(table.guardedInterfaces.joined(separator: ", "))") }
+            if !table.excludedInterfaces.isEmpty { print("  guards every interface except: \(table.excludedInterfaces.joined(separator: ", "))") }
+            print("  drops sources: \(Self.list(table.guardedSources))")
+            print("  drops destinations: \(Self.list(table.guardedDestinations))")
             for set in table.sets {
                 let shown = set.elements.prefix(8).joined(separator: ", ") + (set.elements.count > 8 ? ", …" : "")
                 print("  set \(set.name) (\(set.type), \(set.elements.count) element\(set.elements.count == 1 ? "" : "s")): \(shown)")
@@ -43,6 +47,10 @@ struct StatusCommand: ParsableCommand {
             }
         }
         printInterfaces(status)
+    }
+
+    static func list(_ items: [String]) -> String {
+        items.isEmpty ? "none" : items.prefix(8).joined(separator: ", ") + (items.count > 8 ? ", … (\(items.count) in all)" : "")
     }
 
     func printInterfaces(_ status: LoadedGuard) {

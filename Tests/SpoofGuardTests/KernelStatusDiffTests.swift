@@ -28,12 +28,17 @@ import Testing
         #expect(status.tables[0].chains[0].hook == "prerouting priority raw")
         #expect(status.tables[0].sets[0].elements == ["eth0", "wan*"])
         #expect(status.interfaces.filter(\.guarded).map(\.name) == ["eth0", "wan7"])
+        #expect(status.tables[0].guardedInterfaces == ["eth0", "wan*"])
+        #expect(status.tables[0].excludedInterfaces == [])
+        #expect(status.tables[0].guardedSources == ["127.0.0.0/8"])
+        #expect(status.tables[0].guardedDestinations == [])
     }
 
     @Test func negatedInternalSetGuardsEverythingElse() {
         let status = LoadedGuard(ruleset: Ruleset(tables: [Self.table(interfaces: ["lo", "br-*"], negated: true)]),
                                  existingInterfaces: ["br-lan", "eth0", "lo"])
         #expect(status.interfaces.map(\.guarded) == [false, true, false])
+        #expect(status.tables[0].excludedInterfaces == ["lo", "br-*"])
     }
 
     @Test func netdevChainsGuardTheirDevicesOnly() {

@@ -4,6 +4,12 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
     public struct TableSummary: Sendable, Codable, Equatable {
         public var family: String
         public var name: String
+        /// Interface patterns the guard rules apply to, and those they exclude (`!= @internal`).
+        public var guardedInterfaces: [String]
+        public var excludedInterfaces: [String]
+        /// Prefixes dropped (or rejected) by source and by destination address.
+        public var guardedSources: [String]
+        public var guardedDestinations: [String]
         public var chains: [ChainSummary]
         public var sets: [SetSummary]
     }
@@ -43,8 +49,11 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
     public init(ruleset: Ruleset, existingInterfaces: [String]) {
         present = !ruleset.tables.isEmpty
         tables = ruleset.tables.map { table in
-            TableSummary(
+            let scope = Self.scope(of: table)
+            return TableSummary(
                 family: table.family.rawValue, name: table.name,
+                guardedInterfaces: scope.guarded, excludedInterfaces: scope.excluded,
+                guardedSources: scope.sources, guardedDestinations: scope.destinations,
                 chains: table.chains.map { chain in
                     ChainSummary(name: chain.name, hook: chain.base.map { Self.describe($0, family: table.family) }, rules: chain.rules.map { rule in
                         RuleSummary(comment: rule.comment, handle: rule.handle, text: RuleText.describe(rule),
@@ -59,6 +68,34 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
             let guardedBy = ruleset.tables.filter { Self.guards($0, interface: name) }.map { "\($0.family.rawValue) \($0.name)" }
             return InterfaceCoverage(name: name, guarded: !guardedBy.isEmpty, guardedBy: guardedBy)
         }
+    }
+
+    /// What the acting rules of the base chains (and the chains they divert to) cover.
+    static func scope(of table: Table) -> (guarded: [String], excluded: [String], sources: [String], destinations: [String]) {
+        var guarded: [String] = [], excluded: [String] = [], sources: [String] = [], destinations: [String] = []
+        func add(_ items: [String], to list: inout [String]) {
+            for item in items where !list.contains(item) { list.append(item) }
+        }
+        for chain in table.chains where chain.base != nil {
+            add(chain.base?.devices ?? [], to: &guarded)
+            for rule in chain.rules where acts(rule) {
+                for case .match(let match) in rule.statements {
+                    let values: [String] = switch match.value {
+                    case .set(let name): table.set(named: name).map { describe($0.elements) } ?? []
+                    case .interface(let pattern): [pattern.description]
+                    case .prefix(let prefix): [RuleText.describe(prefix)]
+                    case .family: []
+                    }
+                    switch match.subject {
+                    case .inputInterfaceName: match.isNegated ? add(values, to: &excluded) : add(values, to: &guarded)
+                    case .address(_, .source) where !match.isNegated: add(values, to: &sources)
+                    case .address(_, .destination) where !match.isNegated: add(values, to: &destinations)
+                    default: break
+                    }
+                }
+            }
+        }
+        return (guarded, excluded, sources, destinations)
     }
 
     /// e.g. `prerouting priority raw`, with nft's name for the priority where it has one.
@@ -117,6 +154,14 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
 
 /// A compact nft-like text of a rule, for status and diff output.
 public enum RuleText {
+    /// A host prefix prints as its address, as nft lists it.
+    public static func describe(_ prefix: IPPrefix) -> String {
+        switch prefix {
+        case .v4(let p): p.length == 32 ? p.network.description : p.description
+        case .v6(let p): p.length == 128 ? p.network.description : p.description
+        }
+    }
+
     public static func describe(_ rule: Rule) -> String {
         var parts: [String] = []
         for statement in rule.statements {
@@ -131,7 +176,7 @@ public enum RuleText {
                 let value = switch match.value {
                 case .set(let name): "@\(name)"
                 case .interface(let pattern): "\"\(pattern)\""
-                case .prefix(let prefix): prefix.description
+                case .prefix(let prefix): describe(prefix)
                 case .family(let family): family.nftName == "ip" ? "ipv4" : "ipv6"
                 }
                 parts.append("\(subject) \(op)\(value)")
