@@ -29,7 +29,9 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
 
     public var isPermissionDenied: Bool { errno == EPERM || errno == EACCES }
     /// The kernel has no nfnetlink or no nf_tables.
-    public var isMissingNfTables: Bool { errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT || errno == EOPNOTSUPP }
+    public var isMissingNfTables: Bool { errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT || readRefused }
+    /// A read (GET) request was answered EOPNOTSUPP: nfnetlink has no nf_tables subsystem.
+    var readRefused = false
     /// Replies were lost: whether the transaction committed is unknown until read back.
     public var isOutcomeUnknown: Bool { errno == ENOBUFS }
 

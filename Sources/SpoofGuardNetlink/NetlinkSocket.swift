@@ -120,7 +120,9 @@ final class NetlinkSocket {
                 case NLMSG_ERROR:
                     let ack = Self.parseAck(header, message)
                     if ack.errno != 0 {
-                        failure = NetlinkError(errno: ack.errno, operation: operation, kernelMessage: ack.message)
+                        var error = NetlinkError(errno: ack.errno, operation: operation, kernelMessage: ack.message)
+                        error.readRefused = ack.errno == EOPNOTSUPP
+                        failure = error
                     }
                     done = true
                 default:
