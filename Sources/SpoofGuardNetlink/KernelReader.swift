@@ -20,6 +20,15 @@ struct KernelReader {
     /// Without `elements`, sets come back empty (their key type kept): a cheap first look.
     /// Only tables of `families` are read; others of the same name are not spoofguard's.
     func tables(named name: String, families: Set<TableFamily>, elements: Bool = true) throws -> [Table] {
+        var tables: [Table] = []
+        for (family, nftTable) in try headers(named: name, families: families) {
+            tables.append(try read(family: family, table: nftTable, elements: elements))
+        }
+        return tables
+    }
+
+    /// The tables called `name` in `families`, without their contents.
+    func headers(named name: String, families: Set<TableFamily>) throws(NetlinkError) -> [(TableFamily, NftTable)] {
         var found: [(TableFamily, NftTable)] = []
         try socket.dump(.getTable, family: 0, operation: "listing tables") { header throws(NetlinkError) in
             let table = NftTable()
@@ -29,11 +38,7 @@ struct KernelReader {
                 found.append((family, table))
             }
         }
-        var tables: [Table] = []
-        for (family, nftTable) in found {
-            tables.append(try read(family: family, table: nftTable, elements: elements))
-        }
-        return tables
+        return found
     }
 
     private func read(family: TableFamily, table nftTable: NftTable, elements withElements: Bool) throws -> Table {

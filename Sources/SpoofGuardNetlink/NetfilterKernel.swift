@@ -36,6 +36,16 @@ public final class NetfilterKernel {
         return Ruleset(tables: tables)
     }
 
+    /// Which of these tables exist, as empty tables: enough to delete them.
+    func present(tablesNamed names: Set<String>, families: Set<TableFamily>) throws(NetlinkError) -> Ruleset {
+        let reader = KernelReader(socket: socket)
+        var tables: [Table] = []
+        for name in names.sorted() {
+            tables += try reader.headers(named: name, families: families).map { Table(family: $0.0, name: name) }
+        }
+        return Ruleset(tables: tables)
+    }
+
     /// Applies `ruleset` (spoofguard's tables only) following the apply contract.
     public func apply(_ ruleset: Ruleset, check: Bool = false) throws -> ApplyReport {
         let names = Set(ruleset.tables.map(\.name))
@@ -44,10 +54,17 @@ public final class NetfilterKernel {
         var report = ApplyReport(ruleset: ruleset, checked: check)
         // Element dumps are the expensive part (the kernel walks a set from its start for every
         // 32 KiB of reply): read them only when everything else already matches.
-        let current = try read(tablesNamed: names, families: families, elements: false)
-        if current.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
-           try read(tablesNamed: names, families: families).kernelComparable == ruleset.kernelComparable {
-            return report
+        var current: Ruleset
+        do {
+            current = try read(tablesNamed: names, families: families, elements: false)
+            if current.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
+               try read(tablesNamed: names, families: families).kernelComparable == ruleset.kernelComparable {
+                return report
+            }
+        } catch is DelinearizeError {
+            // The table carries spoofguard's name but holds rules it did not write (someone
+            // edited it by hand): it differs, and the replace below restores the policy.
+            current = try present(tablesNamed: names, families: families)
         }
         let stale = current.tables.filter { table in ruleset.table(family: table.family, name: table.name) == nil }
         let transaction = try Transaction.replace(with: ruleset.carryingCounters(from: current), deleting: stale, generation: generation,
@@ -77,7 +94,7 @@ public final class NetfilterKernel {
     @discardableResult
     public func remove(tableNamed name: String) throws -> [TableFamily] {
         let generation = try generation()
-        let present = try read(tablesNamed: [name], families: Self.managedFamilies, elements: false).tables
+        let present = try present(tablesNamed: [name], families: Self.managedFamilies).tables
         guard !present.isEmpty else { return [] }
         let transaction = try Transaction.replace(with: Ruleset(), deleting: present, generation: generation,
                                                   commit: true, socket: socket)

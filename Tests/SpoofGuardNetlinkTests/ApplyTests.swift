@@ -243,3 +243,20 @@ struct SetMetadataTests {
         }
     }
 }
+
+@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+struct HandEditedTableTests {
+    /// A rule added by hand that spoofguard cannot read does not block apply or remove:
+    /// the table is spoofguard's, and apply restores the policy.
+    @Test func applyRestoresAndRemoveDeletesAHandEditedTable() throws {
+        let ns = try TestNamespace()
+        try ns.kernel().apply(Examples.prerouting)
+        try ns.nft("add", "rule", "inet", "spoofguard", "prerouting", "tcp", "dport", "22", "accept")
+        #expect(throws: DelinearizeError.self) { try ns.kernel().read(tablesNamed: ["spoofguard"]) }
+        #expect(try ns.kernel().apply(Examples.prerouting).changed)
+        #expect(try ns.kernel().read(tablesNamed: ["spoofguard"]).kernelComparable == Examples.prerouting.kernelComparable)
+        try ns.nft("add", "rule", "inet", "spoofguard", "prerouting", "tcp", "dport", "22", "accept")
+        #expect(try ns.kernel().remove(tableNamed: "spoofguard") == [.inet])
+        #expect(try ns.nft("list", "ruleset") == "")
+    }
+}
