@@ -47,6 +47,7 @@ public final class NetfilterKernel {
     }
 
     /// Applies `ruleset` (spoofguard's tables only) following the apply contract.
+    @discardableResult
     public func apply(_ ruleset: Ruleset, check: Bool = false) throws -> ApplyReport {
         let names = Set(ruleset.tables.map(\.name))
         let families = Self.managedFamilies.union(ruleset.tables.map(\.family))
