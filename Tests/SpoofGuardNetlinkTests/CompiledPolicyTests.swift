@@ -24,6 +24,9 @@ struct CompiledPolicyTests {
         ("no counter, nflog group", policy(external: .listed(names(["wan0"])),
             action: Action(verdict: .drop, counter: false, log: LogAction(prefix: "sg ", group: 7)))),
         ("all hooks", policy(external: .listed(names(["sgdummy0", "sgpeer0"])), hooks: [.prerouting, .ingress, .bridge])),
+        // Not with the bridge hook: this kernel has no bridge reject (nft fails the same way, ENOENT).
+        ("prerouting and ingress, logged reject", policy(external: .listed(names(["sgdummy0"])),
+            action: Action(verdict: .reject, counter: true, log: LogAction()), hooks: [.prerouting, .ingress])),
     ]
 
     @Test(arguments: policies.map(\.0))
