@@ -43,58 +43,25 @@ struct KernelReader {
 
     private func read(family: TableFamily, table nftTable: NftTable, elements withElements: Bool) throws -> Table {
         let name = nftTable.name
-        let where_ = "\(family.rawValue) table \(name)"
+        let label = "\(family.rawValue) table \(name)"
         var table = Table(family: family, name: name, flags: TableFlags(rawValue: nftTable.flags),
                           comment: UserData.comment(in: nftTable.userData))
-
-        try socket.dump(.getChain, family: family.nfproto, operation: "listing chains of \(where_)") { header throws(NetlinkError) in
-            let chain = NftChain()
-            guard chain.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a chain of \(where_)") }
-            guard chain.table == name else { return }
-            do { table.chains.append(try chain.chain(family: family)) } catch {
-                throw NetlinkError(errno: EINVAL, operation: "reading \(where_)", kernelMessage: "\(error)")
-            }
+        for chain in try chains(family: family, table: name, label: label) {
+            table.chains.append(try chain.chain(family: family))
         }
-
-        var sets: [NftSet] = []
-        let setRequest = NftSet(family: family, table: name, name: "")
-        nftnl_set_unset(setRequest.pointer, attribute(NFTNL_SET_NAME))
-        try socket.dump(.getSet, family: family.nfproto, operation: "listing sets of \(where_)", request: setRequest.build) { header throws(NetlinkError) in
-            let set = NftSet()
-            guard set.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a set of \(where_)") }
-            if set.table == name { sets.append(set) }
-        }
-        for set in sets {
+        for set in try sets(family: family, table: name, label: label) {
             guard let key = SetKey.allCases.first(where: { $0.typeID == set.keyType && $0.length == set.keyLength }) else {
-                throw DelinearizeError(expression: nil, reason: "set \(set.name) in \(where_) has key type \(set.keyType), which spoofguard does not model")
+                throw DelinearizeError(expression: nil, reason: "set \(set.name) in \(label) has key type \(set.keyType), which spoofguard does not model")
             }
             let flags = SetFlags(rawValue: set.flags)
-            guard withElements else {
-                table.sets.append(NamedSet(name: set.name, flags: flags, elements: key.noElements,
-                                           comment: UserData.setComment(in: set.userData)))
-                continue
-            }
-            let request = NftSet(family: family, table: name, name: set.name)
-            let holder = NftSet(family: family, table: name, name: set.name)
-            try socket.dump(.getSetElement, family: family.nfproto, operation: "listing elements of set \(set.name)",
-                            request: request.buildElements) { header throws(NetlinkError) in
-                guard holder.parseElements(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing elements of set \(set.name)") }
-            }
-            let elements = try SetElementEncoding.decode(holder.elements, key: key, interval: flags.contains(.interval))
+            let elements = withElements
+                ? try SetElementEncoding.decode(try self.elements(of: set.name, family: family, table: name), key: key,
+                                                interval: flags.contains(.interval))
+                : key.noElements
             table.sets.append(NamedSet(name: set.name, flags: flags, elements: elements,
                                        comment: UserData.setComment(in: set.userData)))
         }
-
-        let ruleRequest = NftRule()
-        nftnl_rule_set_u32(ruleRequest.pointer, attribute(NFTNL_RULE_FAMILY), UInt32(family.nfproto))
-        nftnl_rule_set_str(ruleRequest.pointer, attribute(NFTNL_RULE_TABLE), name)
-        var rules: [NftRule] = []
-        try socket.dump(.getRule, family: family.nfproto, operation: "listing rules of \(where_)", request: ruleRequest.build) { header throws(NetlinkError) in
-            let rule = NftRule()
-            guard rule.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a rule of \(where_)") }
-            if rule.table == name { rules.append(rule) }
-        }
-        for nftRule in rules {
+        for nftRule in try rules(family: family, table: name, label: label) {
             guard let index = table.chains.firstIndex(where: { $0.name == nftRule.chain }) else { continue }
             let rule = try Delinearize.rule(try nftRule.expressions(), family: family,
                                             comment: nftRule.comment, handle: nftRule.handle)
@@ -102,18 +69,61 @@ struct KernelReader {
         }
         return table
     }
+
+    /// GETCHAIN cannot filter by table: filter here.
+    private func chains(family: TableFamily, table: String, label: String) throws(NetlinkError) -> [NftChain] {
+        var chains: [NftChain] = []
+        try socket.dump(.getChain, family: family.nfproto, operation: "listing chains of \(label)") { header throws(NetlinkError) in
+            let chain = NftChain()
+            guard chain.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a chain of \(label)") }
+            if chain.table == table { chains.append(chain) }
+        }
+        return chains
+    }
+
+    private func sets(family: TableFamily, table: String, label: String) throws(NetlinkError) -> [NftSet] {
+        var sets: [NftSet] = []
+        let request = NftSet(family: family, table: table, name: "")
+        nftnl_set_unset(request.pointer, attribute(NFTNL_SET_NAME))
+        try socket.dump(.getSet, family: family.nfproto, operation: "listing sets of \(label)", request: request.build) { header throws(NetlinkError) in
+            let set = NftSet()
+            guard set.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a set of \(label)") }
+            if set.table == table { sets.append(set) }
+        }
+        return sets
+    }
+
+    /// The set's elements as the kernel dumps them (descending, interval ends flagged).
+    private func elements(of set: String, family: TableFamily, table: String) throws(NetlinkError) -> [KernelSetElement] {
+        let request = NftSet(family: family, table: table, name: set)
+        let holder = NftSet(family: family, table: table, name: set)
+        try socket.dump(.getSetElement, family: family.nfproto, operation: "listing elements of set \(set)",
+                        request: request.buildElements) { header throws(NetlinkError) in
+            guard holder.parseElements(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing elements of set \(set)") }
+        }
+        return holder.elements
+    }
+
+    private func rules(family: TableFamily, table: String, label: String) throws(NetlinkError) -> [NftRule] {
+        let request = NftRule()
+        nftnl_rule_set_u32(request.pointer, attribute(NFTNL_RULE_FAMILY), UInt32(family.nfproto))
+        nftnl_rule_set_str(request.pointer, attribute(NFTNL_RULE_TABLE), table)
+        var rules: [NftRule] = []
+        try socket.dump(.getRule, family: family.nfproto, operation: "listing rules of \(label)", request: request.build) { header throws(NetlinkError) in
+            let rule = NftRule()
+            guard rule.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a rule of \(label)") }
+            if rule.table == table { rules.append(rule) }
+        }
+        return rules
+    }
 }
 
 extension KernelReader {
     /// Each set's raw user data and flags, to hold spoofguard's encoding against nft's.
     func setMetadata(family: TableFamily, table: String) throws(NetlinkError) -> [String: (flags: UInt32, userData: [UInt8])] {
         var result: [String: (flags: UInt32, userData: [UInt8])] = [:]
-        let request = NftSet(family: family, table: table, name: "")
-        nftnl_set_unset(request.pointer, attribute(NFTNL_SET_NAME))
-        try socket.dump(.getSet, family: family.nfproto, operation: "listing sets", request: request.build) { header throws(NetlinkError) in
-            let set = NftSet()
-            guard set.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a set") }
-            if set.table == table { result[set.name] = (set.flags, set.userData) }
+        for set in try sets(family: family, table: table, label: "\(family.rawValue) table \(table)") {
+            result[set.name] = (set.flags, set.userData)
         }
         return result
     }
