@@ -32,6 +32,8 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
     public var isMissingNfTables: Bool { errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT || readRefused }
     /// A read (GET) request was answered EOPNOTSUPP: nfnetlink has no nf_tables subsystem.
     var readRefused = false
+    /// The kernel answered a request with this error (rather than a system call failing).
+    public internal(set) var isKernelReply = false
     /// Replies were lost: whether the transaction committed is unknown until read back.
     public var isOutcomeUnknown: Bool { errno == ENOBUFS }
 

@@ -122,6 +122,7 @@ final class NetlinkSocket {
                     if ack.errno != 0 {
                         var error = NetlinkError(errno: ack.errno, operation: operation, kernelMessage: ack.message)
                         error.readRefused = ack.errno == EOPNOTSUPP
+                        error.isKernelReply = true
                         failure = error
                     }
                     done = true

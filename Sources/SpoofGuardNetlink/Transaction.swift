@@ -113,7 +113,9 @@ struct Transaction {
             if let offset = ack.offset, let place = buffer.describeAttribute(seq: ack.seq, offset: offset) {
                 operation += ", at \(place)"
             }
-            return NetlinkError(errno: ack.errno, operation: operation, policyEntry: origin?.policyEntry, kernelMessage: ack.message)
+            var error = NetlinkError(errno: ack.errno, operation: operation, policyEntry: origin?.policyEntry, kernelMessage: ack.message)
+            error.isKernelReply = true
+            return error
         }
         if var first = errors.first {
             first.otherFailures = errors.dropFirst().map { error in

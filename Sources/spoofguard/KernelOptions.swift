@@ -16,7 +16,9 @@ struct NamespaceOption: ParsableArguments {
     }
 }
 
-/// Kernel and OS failures as sysexits codes, with a message that says what to do.
+/// Kernel and OS failures as sysexits codes, with a message that says what to do:
+/// 77 without the capability, 69 when the kernel refuses or lacks nf_tables, 71 when a
+/// system call fails, 65 when the policy cannot be expressed for the kernel.
 enum KernelFailure {
     static func exit(for error: Error) -> ExitCode {
         switch error {
@@ -27,19 +29,19 @@ enum KernelFailure {
                 printError("spoofguard: this kernel has no nf_tables support: load it with `modprobe nf_tables` (CONFIG_NF_TABLES)")
                 return ExitCode(69)
             }
-            return ExitCode(71)
+            return ExitCode(error.isKernelReply ? 69 : 71)
         case let error as ApplyError:
             printError("spoofguard: \(error)")
             if case let .readBackDiffers(expected, loaded) = error {
                 for line in RulesetDiff(expected: expected, loaded: loaded).lines { printError("  \(line)") }
             }
-            return ExitCode(71)
+            return ExitCode(69)
         case let error as LinearizeError:
             printError("spoofguard: \(error)")
             return ExitCode(65)
         case let error as DelinearizeError:
             printError("spoofguard: the loaded table holds something spoofguard did not write: \(error)")
-            return ExitCode(71)
+            return ExitCode(69)
         default:
             printError("spoofguard: \(error)")
             return ExitCode(71)
