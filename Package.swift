@@ -31,7 +31,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SpoofGuardTests", dependencies: ["SpoofGuard"]),
+        .testTarget(
+            name: "SpoofGuardTests",
+            dependencies: ["SpoofGuard"],
+            // Test data read through #filePath, not bundled resources.
+            exclude: ["Policy/Invalid"]
+        ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
         .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "spoofguard"]),

@@ -24,33 +24,29 @@ enum KernelFailure {
         switch error {
         case let error as NetlinkError:
             printError("spoofguard: \(error)")
-            if error.isPermissionDenied { return ExitCode(77) }
+            if error.isPermissionDenied { return ExitCode.noPermission }
             if error.isMissingNfTables {
                 printError("spoofguard: this kernel has no nf_tables support: load it with `modprobe nf_tables` (CONFIG_NF_TABLES)")
-                return ExitCode(69)
+                return ExitCode.unavailable
             }
-            return ExitCode(error.isKernelReply ? 69 : 71)
+            return error.isKernelReply ? ExitCode.unavailable : ExitCode.osError
         case let error as ApplyError:
             printError("spoofguard: \(error)")
             if case let .readBackDiffers(expected, loaded) = error {
                 for line in RulesetDiff(expected: expected, loaded: loaded).lines { printError("  \(line)") }
             }
-            return ExitCode(69)
+            return ExitCode.unavailable
         case let error as LinearizeError:
             printError("spoofguard: \(error)")
-            return ExitCode(65)
+            return ExitCode.invalidData
         case let error as DelinearizeError:
             printError("spoofguard: the loaded table holds something spoofguard did not write: \(error)")
-            return ExitCode(69)
+            return ExitCode.unavailable
         default:
             printError("spoofguard: \(error)")
-            return ExitCode(71)
+            return ExitCode.osError
         }
     }
-}
-
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
 func printJSON<T: Encodable>(_ value: T) throws {
