@@ -44,7 +44,7 @@ struct KernelCommandTests {
         let name: String
         init() throws {
             Self.counter += 1
-            name = "sg-cli-\(getpid())-\(Self.counter)"
+            name = "sg-cli-\(getpid())-\(Self.counter)-\(UInt32.random(in: 0...UInt32.max))"
             try #require(try execute(["ip", "netns", "add", name]).status == 0)
         }
         deinit { _ = try? execute(["ip", "netns", "del", name]) }
