@@ -45,6 +45,8 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
             text += capability == "CAP_NET_ADMIN"
                 ? "; spoofguard needs CAP_NET_ADMIN: run it with sudo (or, for testing, inside `unshare -Urn`)"
                 : "; this needs \(capability): run it with sudo"
+        } else if errno == EMSGSIZE {
+            text += "; the transaction is larger than the socket's send buffer, which only a process with CAP_NET_ADMIN in the initial namespace can force: run as root, or raise net.core.wmem_max"
         } else if errno == ERESTART {
             text += "; the ruleset changed while spoofguard was applying: run apply again"
         }
