@@ -73,3 +73,13 @@ import Testing
         }
     }
 }
+
+@Suite struct KernelDependencyFamilyTests {
+    /// `meta protocol` is the dependency only where Linearize emits it (netdev, bridge); in an
+    /// inet table it is a match spoofguard does not model, and raising it would not round-trip.
+    @Test func metaProtocolOnlyInNetdevAndBridge() throws {
+        let expressions: [KernelExpression] = [.meta(.protocol, destination: 1), .cmp(.equal, source: 1, data: [0x08, 0x00]), .verdict(.drop)]
+        #expect(throws: DelinearizeError.self) { try Delinearize.rule(expressions, family: .inet) }
+        #expect(try Delinearize.rule(expressions, family: .bridge).statements == [.match(Match(.networkFamily, .family(.ipv4))), .verdict(.drop)])
+    }
+}

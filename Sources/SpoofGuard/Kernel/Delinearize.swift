@@ -73,7 +73,7 @@ public enum Delinearize {
                 let negated = op == .notEqual
                 switch try content(source, for: expression) {
                 case .meta(.nfproto) where data.count == 1 && (data[0] == 2 || data[0] == 10) && family == .inet,
-                     .meta(.protocol) where data == [0x08, 0x00] || data == [0x86, 0xdd]:
+                     .meta(.protocol) where (data == [0x08, 0x00] || data == [0x86, 0xdd]) && (family == .netdev || family == .bridge):
                     let addressFamily: AddressFamily = data == [2] || data == [0x08, 0x00] ? .ipv4 : .ipv6
                     statements.append(.match(Match(.networkFamily, .family(addressFamily), negated: negated)))
                     if !negated {
