@@ -41,4 +41,18 @@ struct CompiledPolicyTests {
         #expect(loaded.kernelComparable == ruleset.kernelComparable)
         #expect(try !ns.kernel().apply(ruleset).changed)
     }
+
+    /// The oracle: `nft list ruleset` after spoofguard's apply equals it after `nft -f` of the
+    /// rendered text, in fresh namespaces.
+    @Test(arguments: policies.map(\.0))
+    func nftListsTheSameAsAfterNftF(name: String) throws {
+        let ruleset = Compiler.compile(Self.policies.first { $0.0 == name }!.1)
+        let ours = try TestNamespace()
+        let theirs = try TestNamespace()
+        for ns in [ours, theirs] { try ns.exec("ip", "link", "add", "sgdummy0", "type", "veth", "peer", "name", "sgpeer0") }
+        try ours.kernel().apply(ruleset)
+        try theirs.nft("-f", "-", input: NftTextRenderer.loadFile(ruleset))
+        #expect(try ours.nft("list", "ruleset") == theirs.nft("list", "ruleset"))
+        #expect(try theirs.kernel().read(tablesNamed: [ruleset.tables[0].name]).kernelComparable == ruleset.kernelComparable)
+    }
 }

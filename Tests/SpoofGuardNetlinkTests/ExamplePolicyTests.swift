@@ -30,4 +30,16 @@ struct ExamplePolicyTests {
         #expect(loaded.kernelComparable == ruleset.kernelComparable)
         #expect(try !ns.kernel().apply(ruleset).changed)
     }
+
+    /// The oracle: what `nft list ruleset` shows after spoofguard's apply equals what it shows
+    /// after `nft -f` of the rendered text, each in a fresh namespace.
+    @Test(arguments: examples)
+    func nftListsTheSameAsAfterNftF(example: String) throws {
+        let ruleset = Compiler.compile(try Policy.load(from: Self.examplesDirectory.appendingPathComponent(example).path))
+        let ours = try TestNamespace()
+        let theirs = try TestNamespace()
+        try ours.kernel().apply(ruleset)
+        try theirs.nft("-f", "-", input: NftTextRenderer.loadFile(ruleset))
+        #expect(try ours.nft("list", "ruleset") == theirs.nft("list", "ruleset"))
+    }
 }
