@@ -77,3 +77,25 @@ struct ApplyCommandTests {
         #expect(try ns.nft("list", "ruleset").output == "")
     }
 }
+
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+struct ApplyCommandScaleTests {
+    typealias K = KernelCommandTests
+
+    /// The whole chain at scale: a policy naming 100,000 IPv4 and 10,000 IPv6 prefixes is
+    /// decoded, compiled, applied in one transaction, read back equal, and listed by nft.
+    @Test func hundredThousandGuardedPrefixes() throws {
+        let ns = try K.Namespace()
+        let path = try ApplyCommandTests.writePolicy(ApplyCommandBenchmark.policy(prefixes: 100_000))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let applied = try ns.spoofguard("apply", path, "--json")
+        #expect(applied.status == 0, "\(applied.error)")
+        #expect(applied.output.contains("\"changed\" : true"))
+        #expect(try ns.spoofguard("diff", path).status == 0)
+        let listing = try ns.nft("list", "set", "inet", "spoofguard", "source_ipv4").output
+        #expect(listing.components(separatedBy: "/24").count - 1 == 100_000)
+        #expect(listing.contains("11.0.0.0/24") && listing.contains("127.0.0.0/8"))
+        let v6 = try ns.nft("list", "set", "inet", "spoofguard", "source_ipv6").output
+        #expect(v6.components(separatedBy: "/64").count - 1 == 10_000)
+    }
+}
