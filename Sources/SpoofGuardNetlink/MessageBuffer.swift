@@ -1,4 +1,4 @@
-import CNetfilter
+internal import CNetfilter
 import Glibc
 
 /// A growable, contiguous buffer of netlink messages built in place by libnftnl, sent with

@@ -1,4 +1,4 @@
-import CNetfilter
+internal import CNetfilter
 import Glibc
 
 /// One reply from the kernel to a batch message: an error (or ACK when `errno` is 0) for `seq`.

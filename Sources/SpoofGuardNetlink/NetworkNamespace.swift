@@ -1,4 +1,4 @@
-import CNetfilter
+internal import CNetfilter
 import Glibc
 
 /// A network namespace given by name (`/run/netns/NAME`, as `ip netns add` creates) or path
