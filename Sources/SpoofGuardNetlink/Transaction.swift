@@ -40,8 +40,12 @@ struct Transaction {
                             Origin(operation: "creating \(label)"), build: full.build)
             for chain in table.chains {
                 let nft = NftChain(family: family, table: table.name, chain: chain)
+                var operation = "creating chain \(chain.name) in \(label)"
+                if let base = chain.base {
+                    operation += " (hook \(base.hook.rawValue)\(base.devices.isEmpty ? "" : ", devices \(base.devices.joined(separator: ", "))"))"
+                }
                 transaction.add(.newChain, family: family, flags: create, seq: socket.takeSeq(),
-                                Origin(operation: "creating chain \(chain.name) in \(label)"), build: nft.build)
+                                Origin(operation: operation, policyEntry: chain.base.map { _ in "hooks" }), build: nft.build)
             }
             var setIDs: [String: UInt32] = [:]
             for set in table.sets {
