@@ -24,7 +24,8 @@ import Testing
         #expect(status.present)
         let rule = status.tables[0].chains[0].rules[0]
         #expect(rule.packets == 4 && rule.bytes == 240 && rule.handle == 3)
-        #expect(rule.text == "iifname @external_interfaces ip saddr @source_ipv4 counter drop comment \"guard.source ipv4\"")
+        // The rule as `nft list` prints it, counts included.
+        #expect(rule.text == "iifname @external_interfaces ip saddr @source_ipv4 counter packets 4 bytes 240 drop comment \"guard.source ipv4\"")
         #expect(status.tables[0].chains[0].hook == "prerouting priority raw")
         #expect(status.tables[0].sets[0].elements == ["eth0", "wan*"])
         #expect(status.interfaces.filter(\.guarded).map(\.name) == ["eth0", "wan7"])

@@ -56,7 +56,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
                 guardedSources: scope.sources, guardedDestinations: scope.destinations,
                 chains: table.chains.map { chain in
                     ChainSummary(name: chain.name, hook: chain.base.map { Self.describe($0, family: table.family) }, rules: chain.rules.map { rule in
-                        RuleSummary(comment: rule.comment, handle: rule.handle, text: RuleText.describe(rule),
+                        RuleSummary(comment: rule.comment, handle: rule.handle, text: NftTextRenderer.render(rule, in: table),
                                     packets: rule.counter?.packets, bytes: rule.counter?.bytes)
                     })
                 },
@@ -83,7 +83,8 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
                     let values: [String] = switch match.value {
                     case .set(let name): table.set(named: name).map { describe($0.elements) } ?? []
                     case .interface(let pattern): [pattern.description]
-                    case .prefix(let prefix): [RuleText.describe(prefix)]
+                    case .prefix(.v4(let prefix)): [IPv4Set.describe(prefix.range)]
+                    case .prefix(.v6(let prefix)): [IPv6Set.describe(prefix.range)]
                     case .family: []
                     }
                     switch match.subject {
@@ -149,59 +150,5 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
             if hit == match.isNegated { return false }
         }
         return true
-    }
-}
-
-/// A compact nft-like text of a rule, for status and diff output.
-public enum RuleText {
-    /// A host prefix prints as its address, as nft lists it.
-    public static func describe(_ prefix: IPPrefix) -> String {
-        switch prefix {
-        case .v4(let p): p.length == 32 ? p.network.description : p.description
-        case .v6(let p): p.length == 128 ? p.network.description : p.description
-        }
-    }
-
-    public static func describe(_ rule: Rule) -> String {
-        var parts: [String] = []
-        for statement in rule.statements {
-            switch statement {
-            case .match(let match):
-                let op = match.isNegated ? "!= " : ""
-                let subject = switch match.subject {
-                case .inputInterfaceName: "iifname"
-                case let .address(family, field): "\(family.nftName) \(field.rawValue)"
-                case .networkFamily: "meta nfproto"
-                }
-                let value = switch match.value {
-                case .set(let name): "@\(name)"
-                case .interface(let pattern): "\"\(pattern)\""
-                case .prefix(let prefix): describe(prefix)
-                case .family(let family): family.nftName == "ip" ? "ipv4" : "ipv6"
-                }
-                parts.append("\(subject) \(op)\(value)")
-            case .counter: parts.append("counter")
-            case .limit(let limit): parts.append("limit rate \(limit.rate)/\(limit.unit.rawValue) burst \(limit.burst) packets")
-            case .log(let log):
-                var text = "log"
-                if let prefix = log.prefix { text += " prefix \"\(prefix)\"" }
-                if let group = log.group { text += " group \(group)" }
-                parts.append(text)
-            case .reject(.portUnreachable): parts.append("reject")
-            case .reject(.tcpReset): parts.append("reject with tcp reset")
-            case .verdict(let verdict):
-                let text = switch verdict {
-                case .accept: "accept"
-                case .drop: "drop"
-                case .continue: "continue"
-                case .return: "return"
-                case .jump(let chain): "jump \(chain)"
-                case .goto(let chain): "goto \(chain)"
-                }
-                parts.append(text)
-            }
-        }
-        if let comment = rule.comment { parts.append("comment \"\(comment)\"") }
-        return parts.joined(separator: " ")
     }
 }

@@ -53,8 +53,8 @@ public struct RulesetDiff: Sendable, Equatable, Codable {
                 lines.append("~ \(label) chain \(chain.name): hook \(chain.base.map { LoadedGuard.describe($0, family: want.family) } ?? "none") expected, \(other.base.map { LoadedGuard.describe($0, family: want.family) } ?? "none") loaded")
             }
             if chain.rules != other.rules {
-                let wanted = chain.rules.map(RuleText.describe)
-                let loaded = other.rules.map(RuleText.describe)
+                let wanted = chain.rules.map { NftTextRenderer.render($0.withoutRuntimeState, in: want) }
+                let loaded = other.rules.map { NftTextRenderer.render($0.withoutRuntimeState, in: have) }
                 for rule in wanted where !loaded.contains(rule) { lines.append("- \(label) chain \(chain.name) rule: \(rule)") }
                 for rule in loaded where !wanted.contains(rule) { lines.append("+ \(label) chain \(chain.name) rule: \(rule)") }
                 if Set(wanted) == Set(loaded) { lines.append("~ \(label) chain \(chain.name): rules in a different order") }
