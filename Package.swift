@@ -38,7 +38,8 @@ let package = Package(
             exclude: ["Policy/Invalid"]
         ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
-        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard"]),
+        // Depends on the executable so that `swift test` builds the binary these tests run.
+        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "spoofguard"]),
     ],
     swiftLanguageModes: [.v6]
 )

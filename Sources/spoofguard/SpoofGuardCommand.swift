@@ -22,6 +22,10 @@ struct SpoofGuardCommand: ParsableCommand {
             CompileCommand.self,
             DryRunCommand.self,
             VerifyCommand.self,
+            ApplyCommand.self,
+            StatusCommand.self,
+            DiffCommand.self,
+            RemoveCommand.self,
         ]
     )
 }
