@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "spoofguard", targets: ["spoofguard"]),
+        .executable(name: "spoofguard-bench", targets: ["spoofguard-bench"]),
         .library(name: "SpoofGuard", targets: ["SpoofGuard"]),
         .library(name: "SpoofGuardNetlink", targets: ["SpoofGuardNetlink"]),
     ],
@@ -31,6 +32,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Measures spoofguard beside tcpdump and nft; runs the built `spoofguard` beside it.
+        .executableTarget(
+            name: "spoofguard-bench",
+            dependencies: ["SpoofGuard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(
             name: "SpoofGuardTests",
             dependencies: ["SpoofGuard"],
@@ -39,7 +45,7 @@ let package = Package(
         ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
-        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "spoofguard"]),
+        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "spoofguard", "spoofguard-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

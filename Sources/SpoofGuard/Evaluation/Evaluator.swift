@@ -92,6 +92,14 @@ public struct Evaluator: Sendable {
         return run(packet, &trace)
     }
 
+    /// Runs one packet like `decide` and also counts the rules entered and the statements
+    /// (matches, counters, verdicts…) executed for it: the per-packet work of the data plane.
+    public mutating func measure(_ packet: Packet) -> (outcome: Outcome, statistics: EvaluationStatistics) {
+        var trace = CountingTrace()
+        let outcome = run(packet, &trace)
+        return (outcome, trace.statistics)
+    }
+
     public func decider(_ decision: Decision) -> Decider {
         switch decision {
         case .rule(let rule, let via): .rule(rules[rule], via: via.map { rules[$0] })
@@ -162,7 +170,9 @@ public struct Evaluator: Sendable {
         _ chain: Int, entry: Int?, _ fields: PacketFields, _ facts: InterfaceFacts, _ length: Int, _ trace: inout Trace
     ) -> ChainExit {
         nextRule: for rule in program.chains[chain].rules {
+            trace.enteredRule()
             for step in program.rules[rule].steps {
+                trace.executedStep()
                 switch step {
                 case .interface(let test, let negated):
                     if facts.matches(test) == negated { continue nextRule }
@@ -238,9 +248,24 @@ struct PacketFields {
     }
 }
 
+/// What one packet cost the evaluator: rules entered and statements executed, across every
+/// chain it passed (a set lookup is one statement, whatever the set's size).
+public struct EvaluationStatistics: Hashable, Sendable {
+    public var rules = 0
+    public var statements = 0
+}
+
+/// Hooks the evaluator calls as it goes; the default ones do nothing and, specialised, cost nothing.
 protocol EvaluationTrace {
     mutating func counted(_ rule: Int)
     mutating func logged(_ rule: Int)
+    mutating func enteredRule()
+    mutating func executedStep()
+}
+
+extension EvaluationTrace {
+    func enteredRule() {}
+    func executedStep() {}
 }
 
 struct NoTrace: EvaluationTrace {
@@ -253,4 +278,12 @@ struct RecordingTrace: EvaluationTrace {
     var logged: [Int] = []
     mutating func counted(_ rule: Int) { counted.append(rule) }
     mutating func logged(_ rule: Int) { logged.append(rule) }
+}
+
+struct CountingTrace: EvaluationTrace {
+    var statistics = EvaluationStatistics()
+    func counted(_ rule: Int) {}
+    func logged(_ rule: Int) {}
+    mutating func enteredRule() { statistics.rules += 1 }
+    mutating func executedStep() { statistics.statements += 1 }
 }

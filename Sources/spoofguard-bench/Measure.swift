@@ -1,0 +1,105 @@
+import Foundation
+
+/// Wall-clock timing, medians, and running other programs with their output in files
+/// (never pipes, so nothing blocks however much a child writes).
+enum Measure {
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    struct Run {
+        var status: Int32
+        var seconds: Double
+        var output: String
+        var error: String
+    }
+
+    /// Runs `arguments[0]` (an absolute path, or a name looked up in PATH) and times it from
+    /// launch to exit.
+    static func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        if arguments[0].hasPrefix("/") {
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sg-bench-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outputURL = directory.appendingPathComponent("stdout"), errorURL = directory.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL), errors = try FileHandle(forWritingTo: errorURL)
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        let start = ContinuousClock.now
+        try process.run()
+        process.waitUntilExit()
+        let elapsed = ContinuousClock.now - start
+        try output.close()
+        try errors.close()
+        return Run(status: process.terminationStatus,
+                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                   output: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
+                   error: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
+    }
+
+    /// Runs a command that must succeed; a failure stops the benchmark with what the tool said.
+    @discardableResult
+    static func succeed(_ arguments: [String], allowing statuses: Set<Int32> = [0]) throws -> Run {
+        let run = try run(arguments)
+        guard statuses.contains(run.status) else {
+            throw BenchmarkFailure("`\(arguments.joined(separator: " "))` exited \(run.status): \(run.error.prefix(400))")
+        }
+        return run
+    }
+}
+
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A markdown table, printed when complete.
+struct Table {
+    var title: String
+    var header: [String]
+    var rows: [[String]] = []
+    var notes: [String] = []
+
+    func render() -> String {
+        var lines = ["### \(title)", "", "| " + header.joined(separator: " | ") + " |",
+                     "|" + header.map { _ in "---:" }.joined(separator: "|") + "|"]
+        lines += rows.map { "| " + $0.joined(separator: " | ") + " |" }
+        if !notes.isEmpty { lines.append(""); lines += notes }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+enum Format {
+    static func seconds(_ value: Double) -> String {
+        value < 1 ? String(format: "%.1f ms", value * 1000) : String(format: "%.2f s", value)
+    }
+    static func ratio(_ value: Double) -> String { String(format: "%.2f×", value) }
+    static func count(_ value: Int) -> String {
+        let digits = String(value)
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return out
+    }
+}
