@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// Smoke test of `spoofguard-bench --quick --rounds 1` (built beside `spoofguard`): it runs
+/// end to end and prints every table. No timing is checked.
+struct BenchCommandTests {
+    static var benchPath: String? {
+        BuiltBinary.path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("spoofguard-bench").path }
+            .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+    }
+
+    @Test func quickRunPrintsEveryTable() throws {
+        let bench = try #require(Self.benchPath, "spoofguard-bench was not built beside spoofguard")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bench)
+        process.arguments = ["--quick", "--rounds", "1"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SPOOFGUARD_BINARY"] = BuiltBinary.path
+        process.environment = environment
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("spoofguard-bench-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("Machine: "))
+        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify"] {
+            #expect(text.contains(title), "missing \(title)")
+        }
+        // Every measured row is a table row with a ratio or a count; the data-plane table has one per size.
+        #expect(text.components(separatedBy: "\n| ").count > 10)
+        let applySection = text.components(separatedBy: "### apply vs nft").last?.components(separatedBy: "### compile").first ?? ""
+        if getuid() == 0 {
+            #expect(applySection.contains("| 17 |") && applySection.contains("| 107 |"), "apply rows expected as root: \(applySection)")
+        } else {
+            #expect(applySection.contains("Skipped: creating network namespaces needs root."))
+        }
+        #expect(text.contains("| Examples/router.json |"))
+    }
+}
