@@ -50,6 +50,9 @@ public struct Evaluator: Sendable {
     private var clock: UInt64 = 0
     private var started = false
     private var interfaces: InterfaceFactsCache
+    /// Per chain: whether it sees IPv4 and IPv6 packets — `families` as two flags, so that the
+    /// per-packet path does not hash into a Set.
+    private let chainSees: [(ipv4: Bool, ipv6: Bool)]
 
     public init(ruleset: Ruleset, options: Options = Options()) throws(EvaluatorError) {
         try self.init(ruleset: ruleset, options: options, adjusting: { _ in })
@@ -73,6 +76,11 @@ public struct Evaluator: Sendable {
         logCounts = Array(repeating: 0, count: program.rules.count)
         buckets = program.limits.enumerated().map { index, limit in TokenBucket(limit, empty: exhaustedLimits.contains(index)) }
         interfaces = InterfaceFactsCache(tests: program.interfaceTests)
+        chainSees = program.chains.map { ($0.families.contains(.ipv4), $0.families.contains(.ipv6)) }
+    }
+
+    private func sees(_ chain: Int, _ family: AddressFamily) -> Bool {
+        family == .ipv4 ? chainSees[chain].ipv4 : chainSees[chain].ipv6
     }
 
     /// Base chains on hooks the model does not reach (input, forward, …).
@@ -117,7 +125,7 @@ public struct Evaluator: Sendable {
         let fields = PacketFields(packet)
         var lastAccept: Decision = .nobody
 
-        for chain in program.ingressChains where program.chains[chain].families.contains(fields.family) {
+        for chain in program.ingressChains where sees(chain, fields.family) {
             guard let devices = program.chains[chain].deviceTest, facts.matches(devices) else { continue }
             if let stop = runBase(chain, fields, facts, packet.length, &lastAccept, &trace) { return stop }
         }
@@ -132,7 +140,7 @@ public struct Evaluator: Sendable {
                                              kind: packet.inputInterface.kind) {
             return Outcome(verdict: .dropped, decision: .kernel(stage))
         }
-        for chain in program.preroutingChains where program.chains[chain].families.contains(fields.family) {
+        for chain in program.preroutingChains where sees(chain, fields.family) {
             if let stop = runBase(chain, fields, facts, packet.length, &lastAccept, &trace) { return stop }
         }
         if options.kernelChecks, fields.family == .ipv4,
