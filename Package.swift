@@ -23,16 +23,22 @@ let package = Package(
             providers: [.apt(["libnftnl-dev", "libmnl-dev"])]
         ),
         .target(name: "SpoofGuardNetlink", dependencies: ["SpoofGuard", "CNetfilter"]),
+        // The kernel lab behind `spoofguard try` and the kernel-agreement tests: throwaway
+        // network namespaces, veth links, frame injection, kernel counters. Needs CAP_NET_ADMIN.
+        .target(name: "CSpoofGuardLab"),
+        .target(name: "SpoofGuardLab", dependencies: ["SpoofGuard", "SpoofGuardNetlink", "CSpoofGuardLab"]),
         .executableTarget(
             name: "spoofguard",
             dependencies: [
                 "SpoofGuard",
                 "SpoofGuardNetlink",
+                "SpoofGuardLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SpoofGuardTests", dependencies: ["SpoofGuard"]),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
+        .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab"]),
         .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard"]),
     ],
     swiftLanguageModes: [.v6]
