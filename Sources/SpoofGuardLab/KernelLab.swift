@@ -10,8 +10,8 @@ import SpoofGuard
 public final class KernelLab: @unchecked Sendable {
     /// The topology as built: `vlan` is nil when the kernel has no 802.1Q support.
     public private(set) var topology: LabTopology
-    public let router: NetworkNamespace
-    public let outside: NetworkNamespace
+    public let router: LabNamespace
+    public let outside: LabNamespace
     /// Peer device name → AF_PACKET socket in the outside namespace.
     private var packetSockets: [String: Int32] = [:]
     private var counterFiles: CounterFiles?
@@ -24,10 +24,10 @@ public final class KernelLab: @unchecked Sendable {
 
     public init(topology: LabTopology) throws(LabError) {
         self.topology = topology
-        NetworkNamespace.sweepStale()
-        router = try NetworkNamespace(role: "router")
+        LabNamespace.sweepStale()
+        router = try LabNamespace(role: "router")
         do {
-            outside = try NetworkNamespace(role: "outside")
+            outside = try LabNamespace(role: "outside")
         } catch {
             router.delete()
             throw error

@@ -178,9 +178,9 @@ struct KernelFactsTests {
     @Test(.enabled(if: LabSupport.isPrivileged, LabSupport.skipReason))
     func staleLabNamespacesOfDeadProcessesAreRemoved() throws {
         // A pid that cannot exist (above pid_max) stands for a killed run.
-        let name = "\(NetworkNamespace.labPrefix)99999999-1-router"
+        let name = "\(LabNamespace.labPrefix)99999999-1-router"
         try Subprocess.run(["ip", "netns", "add", name])
-        let removed = NetworkNamespace.sweepStale()
+        let removed = LabNamespace.sweepStale()
         #expect(removed.contains(name))
         let remaining = try Subprocess.run(["ip", "netns", "list"])
         #expect(!remaining.contains(name))

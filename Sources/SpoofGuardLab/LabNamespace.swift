@@ -4,7 +4,7 @@ import Synchronization
 
 /// A named network namespace (a bind mount under /run/netns, as `ip netns` makes), owned by
 /// this process: registered for deletion on exit, SIGINT and SIGTERM.
-public final class NetworkNamespace: Sendable {
+public final class LabNamespace: Sendable {
     public static let directory = "/run/netns"
     /// Every lab namespace starts with this; the sweeper removes stale ones by it.
     public static let labPrefix = "sg-lab-"
