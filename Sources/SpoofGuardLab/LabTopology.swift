@@ -51,13 +51,22 @@ public struct LabTopology: Hashable, Sendable {
             used.insert(name)
             return true
         }
-        func unmatchedName(_ stem: String) -> String {
-            var index = 0
-            while true {
-                let name = "\(stem)\(index)"
-                if !allPatterns.contains(where: { $0.matches(name) }) && !used.contains(name) { return name }
-                index += 1
+        /// A free name that no pattern matches, tried under a few stems (a policy's `sg*` may
+        /// cover the first). nil only when a pattern matches everything (`*`).
+        func unmatchedName(_ stem: String) -> String? {
+            for candidateStem in [stem, "zz" + stem, "x"] {
+                for index in 0..<100 {
+                    let name = "\(candidateStem)\(index)"
+                    if !allPatterns.contains(where: { $0.matches(name) }) && !used.contains(name) { return name }
+                }
             }
+            return nil
+        }
+        /// A free name for a device that may be matched (used when nothing unmatched exists).
+        func anyFreeName(_ stem: String) -> String {
+            var index = 0
+            while used.contains("\(stem)\(index)") { index += 1 }
+            return "\(stem)\(index)"
         }
 
         // Bridge ports first, so a literal external name given to the bridge is not also routed.
@@ -68,22 +77,23 @@ public struct LabTopology: Hashable, Sendable {
             } else if let literal = externalPatterns.last(where: { !$0.isWildcard }), take(literal.stem) {
                 bridgePorts.append(literal.stem)
             } else {
-                let name = unmatchedName("sgport")
+                let name = unmatchedName("sgport") ?? anyFreeName("sgport")
                 _ = take(name)
                 bridgePorts.append(name)   // with `external` omitted, any non-internal name is guarded
             }
-            let other = unmatchedName("sgport")
+            let other = unmatchedName("sgport") ?? anyFreeName("sgport")
             _ = take(other)
             bridgePorts.append(other)
         }
         for pattern in externalPatterns + policy.internal where pattern != .loopback {
             if take(pattern.exampleName) { routed.append(pattern.exampleName) }
         }
-        let unmatched = unmatchedName("sgfree")
-        _ = take(unmatched)
-        routed.append(unmatched)
+        if let unmatched = unmatchedName("sgfree") {
+            _ = take(unmatched)
+            routed.append(unmatched)
+        }
         if case .allExceptInternal = policy.external {
-            let external = unmatchedName("sgext")
+            let external = unmatchedName("sgext") ?? anyFreeName("sgext")
             _ = take(external)
             routed.insert(external, at: 0)
         }
@@ -96,7 +106,7 @@ public struct LabTopology: Hashable, Sendable {
                               isBridgePort: bridgePorts.contains(name)))
         }
         self.links = links
-        bridge = bridgePorts.isEmpty ? nil : unmatchedName("sgbridge")
+        bridge = bridgePorts.isEmpty ? nil : unmatchedName("sgbridge") ?? anyFreeName("sgbridge")
         if let parent = routed.first, (parent + ".7").utf8.count <= InterfacePattern.maximumNameLength {
             vlan = VLAN(name: parent + ".7", parent: parent, id: 7)
         }

@@ -2,25 +2,36 @@ import Foundation
 
 /// Runs iproute2 (`ip`) — the lab's only external tool, used to create namespaces and links.
 enum Subprocess {
-    /// Runs `arguments` (searched on PATH and in /usr/sbin, /sbin), feeding `input` on stdin;
-    /// returns stdout, throws with stderr on a non-zero exit.
+    /// Runs `arguments` (searched on PATH and in /usr/sbin, /sbin); returns stdout, throws with
+    /// stderr on a non-zero exit. With `input`, the argument `-` (read stdin) is replaced by a
+    /// temporary file holding it: a stdin pipe could be inherited by a child spawned at the same
+    /// moment on another thread, which would then hold it open and leave this child waiting for EOF.
     @discardableResult
     static func run(_ arguments: [String], input: String? = nil) throws(LabError) -> String {
+        var arguments = arguments
+        var inputFile: String?
+        if let input, let dash = arguments.lastIndex(of: "-") {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("spoofguard-lab-\(UUID().uuidString)").path
+            guard FileManager.default.createFile(atPath: path, contents: Data(input.utf8)) else {
+                throw .unexpected("cannot write a temporary file at \(path)")
+            }
+            inputFile = path
+            arguments[dash] = path
+        }
+        defer { if let inputFile { try? FileManager.default.removeItem(atPath: inputFile) } }
         let process = Process()
         guard let executable = locate(arguments[0]) else {
             throw .command(arguments: arguments, status: 127, output: "")
         }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(arguments.dropFirst())
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        process.standardInput = stdin
+        process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
             throw .command(arguments: arguments, status: 126, output: "\(error)")
         }
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try? stdin.fileHandleForWriting.close()
         // Read both pipes before waiting, so a chatty child cannot block on a full pipe.
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()

@@ -24,8 +24,9 @@ import SpoofGuard
     @Test func unmatchedNameAvoidsPatterns() throws {
         let topology = LabTopology(policy: try policy(external: ["sgfree0", "sg*"]))
         let unmatched = try #require(topology.links.last?.name)
-        #expect(unmatched == "sgfree0" ? false : true)
-        #expect(!unmatched.hasPrefix("sg"))
+        #expect(unmatched == "zzsgfree0")
+        let everything = LabTopology(policy: try policy(external: ["*"]))
+        #expect(everything.links.map(\.name) == ["0"], "a policy matching every name leaves no unmatched interface")
     }
 
     @Test func bridgeHookAddsABridgeWithTwoPorts() throws {
