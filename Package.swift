@@ -36,7 +36,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SpoofGuardTests", dependencies: ["SpoofGuard"]),
+        .testTarget(
+            name: "SpoofGuardTests",
+            dependencies: ["SpoofGuard"],
+            // Test data read through #filePath, not bundled resources.
+            exclude: ["Policy/Invalid"]
+        ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
         .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab"]),
         .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard"]),

@@ -1,0 +1,121 @@
+/// Decodes an IPv4 or IPv6 header and finds the transport protocol and ports, as nftables
+/// sees them: `meta l4proto` after IPv6 extension headers, `th sport/dport` on first fragments.
+enum IPDecoder {
+    /// Transports whose first four bytes are source and destination port
+    /// (TCP, UDP, DCCP, SCTP, UDP-Lite), which is what nftables' `th` expression reads.
+    @inline(__always)
+    static func carriesPorts(_ protocolNumber: UInt8) -> Bool {
+        switch protocolNumber {
+        case 6, 17, 33, 132, 136: true
+        default: false
+        }
+    }
+
+    /// `start ..< end` are the captured bytes from the IP header on.
+    static func decode(_ reader: ByteReader, start: Int, end: Int, truncated: Bool,
+                       expectedVersion: UInt8?) -> FrameOutcome {
+        let available = end - start
+        guard available >= 1 else { return .bad("the frame ends before its IP header") }
+        let version = reader.u8(start) >> 4
+        if let expectedVersion, version != expectedVersion {
+            return .bad("the link layer announces IPv\(expectedVersion) but the IP header says version \(version)")
+        }
+        switch version {
+        case 4: return decodeIPv4(reader, start: start, end: end, truncated: truncated)
+        case 6: return decodeIPv6(reader, start: start, end: end, truncated: truncated)
+        default: return .bad("IP version \(version) is neither 4 nor 6")
+        }
+    }
+
+    private static func decodeIPv4(_ reader: ByteReader, start: Int, end: Int, truncated: Bool) -> FrameOutcome {
+        let available = end - start
+        guard available >= 20 else { return .bad("IPv4 header truncated: \(available) of 20 bytes captured") }
+        let headerLength = Int(reader.u8(start) & 0x0F) * 4
+        guard headerLength >= 20 else { return .bad("IPv4 header length \(headerLength) is below the minimum of 20") }
+        var totalLength = Int(reader.u16(start + 2))
+        // Super-sized GRO/GSO packets (BIG TCP) and some offloading drivers leave 0, which no
+        // real header has (it is shorter than the header itself); the frame is the length.
+        if totalLength == 0 && !truncated { totalLength = available }
+        guard totalLength >= headerLength else {
+            return .bad("IPv4 total length \(totalLength) is shorter than its \(headerLength)-byte header")
+        }
+        if !truncated && totalLength > available {
+            return .bad("IPv4 total length \(totalLength) exceeds the \(available) bytes in the frame")
+        }
+        let protocolNumber = reader.u8(start + 9)
+        let fragmentOffset = reader.u16(start + 6) & 0x1FFF
+        var decoded = DecodedIP(
+            source: .v4(IPv4Address(bits: reader.u32(start + 12))),
+            destination: .v4(IPv4Address(bits: reader.u32(start + 16))),
+            transport: TransportProtocol(number: protocolNumber),
+            length: totalLength)
+        let payloadEnd = min(end, start + totalLength)
+        let transportStart = start + headerLength
+        if fragmentOffset == 0, carriesPorts(protocolNumber), transportStart <= payloadEnd - 4 {
+            decoded.sourcePort = reader.u16(transportStart)
+            decoded.destinationPort = reader.u16(transportStart + 2)
+        }
+        return .ip(decoded)
+    }
+
+    private static func decodeIPv6(_ reader: ByteReader, start: Int, end: Int, truncated: Bool) -> FrameOutcome {
+        let available = end - start
+        guard available >= 40 else { return .bad("IPv6 header truncated: \(available) of 40 bytes captured") }
+        var length = 40 + Int(reader.u16(start + 4))
+        // Super-sized GRO/GSO packets (BIG TCP) carry payload length 0; the frame is the length.
+        // Only beyond 64 KiB: a short frame with payload length 0 is a bare header plus padding.
+        if length == 40 && available > 65535 + 40 && !truncated { length = available }
+        if !truncated && length > available {
+            return .bad("IPv6 payload length \(length - 40) exceeds the \(available - 40) bytes after the header")
+        }
+        func address(at offset: Int) -> IPv6Address {
+            IPv6Address(bits: UInt128(reader.u64(offset)) << 64 | UInt128(reader.u64(offset + 8)))
+        }
+        var decoded = DecodedIP(source: .v6(address(at: start + 8)), destination: .v6(address(at: start + 24)),
+                                transport: nil, length: length)
+        let limit = min(end, start + length)
+        var nextHeader = reader.u8(start + 6)
+        var offset = start + 40
+        var firstFragment = true
+        // An extension header cut off by the snap length leaves the transport unknown;
+        // one that runs past a complete packet means the packet is corrupt.
+        func incomplete(_ what: String) -> FrameOutcome {
+            truncated ? .ip(decoded) : .bad("IPv6 \(what) at byte \(offset - start) runs past the end of the packet")
+        }
+        var headers = 0
+        walk: while true {
+            switch nextHeader {
+            case 0, 43, 60, 135, 139, 140, 51:
+                // Hop-by-hop, routing, destination options, mobility, HIP, shim6: (len + 1) * 8;
+                // AH counts 4-byte words minus 2.
+                headers += 1
+                guard headers <= 32 else { return .bad("IPv6 has more than 32 extension headers") }
+                guard offset <= limit - 2 else { return incomplete("extension header \(nextHeader)") }
+                let lengthField = Int(reader.u8(offset + 1))
+                let headerLength = nextHeader == 51 ? (lengthField + 2) * 4 : (lengthField + 1) * 8
+                nextHeader = reader.u8(offset)
+                offset += headerLength
+                guard offset <= limit else { return incomplete("extension header") }
+            case 44:
+                headers += 1
+                guard headers <= 32 else { return .bad("IPv6 has more than 32 extension headers") }
+                guard offset <= limit - 8 else { return incomplete("fragment header") }
+                let fragmentOffset = reader.u16(offset + 2) >> 3
+                nextHeader = reader.u8(offset)
+                offset += 8
+                if fragmentOffset != 0 {
+                    firstFragment = false
+                    break walk
+                }
+            default:
+                break walk
+            }
+        }
+        decoded.transport = TransportProtocol(number: nextHeader)
+        if firstFragment, carriesPorts(nextHeader), offset <= limit - 4 {
+            decoded.sourcePort = reader.u16(offset)
+            decoded.destinationPort = reader.u16(offset + 2)
+        }
+        return .ip(decoded)
+    }
+}

@@ -1,0 +1,128 @@
+/// The link-layer header types spoofguard decodes, by their pcap LINKTYPE number
+/// (https://www.tcpdump.org/linktypes.html). Anything else is refused by name, not guessed.
+enum LinkLayer: Sendable, Equatable {
+    /// BSD loopback/null: a 4-byte address family in the writer's byte order.
+    case null
+    /// OpenBSD loopback: the address family in network byte order.
+    case loop
+    case ethernet
+    /// Raw IP, version from the first nibble.
+    case raw
+    case rawIPv4
+    case rawIPv6
+    /// Linux "cooked" capture (tcpdump -i any, libpcap < 1.10).
+    case linuxSLL
+    /// Linux cooked capture v2: carries an interface index, which is not a name.
+    case linuxSLL2
+
+    init?(linkType: UInt32) {
+        switch linkType {
+        case 0: self = .null
+        case 1: self = .ethernet
+        // DLT_RAW is 12 on most systems and 14 on OpenBSD; old files store those numbers.
+        case 12, 14, 101: self = .raw
+        case 108: self = .loop
+        case 113: self = .linuxSLL
+        case 228: self = .rawIPv4
+        case 229: self = .rawIPv6
+        case 276: self = .linuxSLL2
+        default: return nil
+        }
+    }
+
+    static let supportedList = "0 (NULL), 1 (EN10MB), 12/14/101 (RAW), 108 (LOOP), 113 (LINUX_SLL), 228 (IPV4), 229 (IPV6), 276 (LINUX_SLL2)"
+
+    static func unsupportedReason(_ linkType: UInt32) -> String {
+        "link type \(linkType) is not supported (supported: \(supportedList))"
+    }
+
+    static let unsupportedFix = "convert the capture, e.g. capture again with tcpdump -i <device> on an Ethernet or loopback device"
+}
+
+/// What one captured frame turned out to be.
+enum FrameOutcome {
+    case ip(DecodedIP)
+    case notIP
+    /// Sent by the capturing host, so never on the receive path.
+    case outgoing
+    case bad(String)
+}
+
+/// The layer-3 facts of a frame, before an input interface is attached.
+struct DecodedIP {
+    var source: IPAddress
+    var destination: IPAddress
+    var transport: TransportProtocol?
+    var sourcePort: UInt16?
+    var destinationPort: UInt16?
+    var length: Int
+}
+
+enum FrameDecoder {
+    private static let etherTypeIPv4: UInt16 = 0x0800
+    private static let etherTypeIPv6: UInt16 = 0x86DD
+
+    /// Decodes the frame in `start ..< start + capturedLength`. `truncated` says the capture
+    /// cut the frame (snap length), which excuses missing transport headers but not a missing
+    /// IP header. `bigEndianFile` is the byte order of the file (for the NULL header).
+    static func decode(_ reader: ByteReader, start: Int, capturedLength: Int, truncated: Bool,
+                       link: LinkLayer, bigEndianFile: Bool) -> FrameOutcome {
+        guard reader.has(capturedLength, at: start) else { return .bad("frame runs past the end of its record") }
+        let end = start + capturedLength
+        func need(_ count: Int, _ what: String) -> String? {
+            capturedLength >= count ? nil : "\(what) header truncated: \(capturedLength) of \(count) bytes captured"
+        }
+        switch link {
+        case .ethernet:
+            if let problem = need(14, "Ethernet") { return .bad(problem) }
+            var etherType = reader.u16(start + 12)
+            var offset = start + 14
+            var tags = 0
+            // 802.1Q, 802.1ad and the pre-standard 0x9100 QinQ tag, possibly stacked.
+            while etherType == 0x8100 || etherType == 0x88A8 || etherType == 0x9100 {
+                tags += 1
+                guard tags <= 8 else { return .bad("more than 8 stacked VLAN tags") }
+                guard end - offset >= 4 else { return .bad("VLAN tag \(tags) truncated") }
+                etherType = reader.u16(offset + 2)
+                offset += 4
+            }
+            return decodeEtherType(etherType, reader, start: offset, end: end, truncated: truncated)
+        case .linuxSLL:
+            if let problem = need(16, "Linux cooked (SLL)") { return .bad(problem) }
+            if reader.u16(start) == 4 { return .outgoing }  // PACKET_OUTGOING
+            if reader.u16(start + 2) == 824 { return .notIP }  // ARPHRD_NETLINK: protocol is a netlink family
+            return decodeEtherType(reader.u16(start + 14), reader, start: start + 16, end: end, truncated: truncated)
+        case .linuxSLL2:
+            if let problem = need(20, "Linux cooked v2 (SLL2)") { return .bad(problem) }
+            if reader.u8(start + 10) == 4 { return .outgoing }
+            if reader.u16(start + 8) == 824 { return .notIP }
+            return decodeEtherType(reader.u16(start), reader, start: start + 20, end: end, truncated: truncated)
+        case .null, .loop:
+            if let problem = need(4, "loopback") { return .bad(problem) }
+            var family = reader.u32(start, bigEndian: link == .loop || bigEndianFile)
+            // The NULL header is in the capturing host's order; tcpdump swaps an implausible value.
+            if link == .null, family & 0xFFFF_0000 != 0 { family = family.byteSwapped }
+            switch family {
+            case 2: return IPDecoder.decode(reader, start: start + 4, end: end, truncated: truncated, expectedVersion: 4)
+            // AF_INET6 is 24 on NetBSD/OpenBSD, 28 on FreeBSD, 30 on macOS.
+            case 24, 28, 30: return IPDecoder.decode(reader, start: start + 4, end: end, truncated: truncated, expectedVersion: 6)
+            default: return .notIP
+            }
+        case .raw:
+            return IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: nil)
+        case .rawIPv4:
+            return IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: 4)
+        case .rawIPv6:
+            return IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: 6)
+        }
+    }
+
+    private static func decodeEtherType(_ etherType: UInt16, _ reader: ByteReader, start: Int, end: Int,
+                                        truncated: Bool) -> FrameOutcome {
+        switch etherType {
+        case etherTypeIPv4: IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: 4)
+        case etherTypeIPv6: IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: 6)
+        default: .notIP
+        }
+    }
+}

@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The whole input as one stable byte range: a regular file is mapped (no copy, and the
+/// page cache rather than the heap holds a large capture); a pipe or stdin is read in full.
+/// Parsers index into `bytes`; nothing is sliced or copied per packet.
+final class PacketInputBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    private let release: Release
+
+    private enum Release {
+        case deallocate
+        case unmap
+        case nothing
+    }
+
+    private init(bytes: UnsafeRawBufferPointer, release: Release) {
+        self.bytes = bytes
+        self.release = release
+    }
+
+    /// A private copy, so that the caller's buffer may change or go away.
+    convenience init(copying source: UnsafeRawBufferPointer) {
+        guard source.count > 0 else {
+            self.init(bytes: UnsafeRawBufferPointer(start: nil, count: 0), release: .nothing)
+            return
+        }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: source.count, alignment: 16)
+        copy.copyMemory(from: source)
+        self.init(bytes: UnsafeRawBufferPointer(copy), release: .deallocate)
+    }
+
+    deinit {
+        switch release {
+        case .deallocate: bytes.deallocate()
+        case .unmap: _ = munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+        case .nothing: break
+        }
+    }
+
+    /// Opens `path` (`-` is standard input) and takes all of its bytes.
+    static func contents(of path: String, displayName: String) throws(PacketInputError) -> PacketInputBytes {
+        if path == "-" { return try readAll(descriptor: 0, displayName: displayName) }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw openError(displayName, errno) }
+        defer { _ = close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw openError(displayName, errno) }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            throw PacketInputError(kind: .cannotOpen, file: displayName, reason: "is a directory",
+                                   fix: "pass a JSON, JSON lines, pcap or pcapng file")
+        }
+        // Regular files with a size are mapped; /proc-like files report size 0 and are read.
+        if (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0, let size = Int(exactly: status.st_size) {
+            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
+            if let address, address != MAP_FAILED {
+                _ = madvise(address, size, MADV_SEQUENTIAL)
+                return PacketInputBytes(bytes: UnsafeRawBufferPointer(start: address, count: size), release: .unmap)
+            }
+        }
+        return try readAll(descriptor: descriptor, displayName: displayName)
+    }
+
+    private static func readAll(descriptor: Int32, displayName: String) throws(PacketInputError) -> PacketInputBytes {
+        var capacity = 1 << 16
+        var used = 0
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        while true {
+            if used == capacity {
+                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
+                buffer.deallocate()
+                buffer = larger
+                capacity *= 2
+            }
+            let count = read(descriptor, buffer.baseAddress! + used, capacity - used)
+            if count == 0 { break }
+            if count < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                buffer.deallocate()
+                throw openError(displayName, code)
+            }
+            used += count
+        }
+        return PacketInputBytes(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<used]), release: .deallocate)
+    }
+
+    private static func openError(_ displayName: String, _ code: Int32) -> PacketInputError {
+        let message = String(cString: strerror(code))
+        let fix: String? = switch code {
+        case ENOENT: "check the path"
+        case EACCES: "check the file's permissions"
+        default: nil
+        }
+        return PacketInputError(kind: .cannotOpen, file: displayName, reason: "cannot be read: \(message)", fix: fix)
+    }
+}
+
+/// Reads fixed-width integers from captured bytes. Parsers check lengths before reading and
+/// turn short data into record errors; the preconditions here only catch parser bugs (a
+/// crash is better than reading past the buffer).
+struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+
+    var count: Int { bytes.count }
+
+    @inline(__always)
+    func u8(_ offset: Int) -> UInt8 {
+        precondition(offset >= 0 && offset < bytes.count, "read past the packet buffer")
+        return bytes[offset]
+    }
+
+    @inline(__always)
+    func u16(_ offset: Int, bigEndian: Bool = true) -> UInt16 {
+        precondition(offset >= 0 && offset <= bytes.count - 2, "read past the packet buffer")
+        let raw = bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+        return bigEndian ? UInt16(bigEndian: raw) : UInt16(littleEndian: raw)
+    }
+
+    @inline(__always)
+    func u32(_ offset: Int, bigEndian: Bool = true) -> UInt32 {
+        precondition(offset >= 0 && offset <= bytes.count - 4, "read past the packet buffer")
+        let raw = bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        return bigEndian ? UInt32(bigEndian: raw) : UInt32(littleEndian: raw)
+    }
+
+    @inline(__always)
+    func u64(_ offset: Int, bigEndian: Bool = true) -> UInt64 {
+        precondition(offset >= 0 && offset <= bytes.count - 8, "read past the packet buffer")
+        let raw = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        return bigEndian ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw)
+    }
+
+    /// Whether `length` bytes from `offset` lie inside the buffer (no overflow for any input).
+    @inline(__always)
+    func has(_ length: Int, at offset: Int) -> Bool {
+        offset >= 0 && length >= 0 && offset <= bytes.count && length <= bytes.count - offset
+    }
+}

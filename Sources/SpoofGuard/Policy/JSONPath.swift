@@ -1,0 +1,38 @@
+/// A JSONPath such as `$.guard.source[2]`, the address every policy problem is reported at.
+struct JSONPath: Hashable, Sendable, CustomStringConvertible {
+    let description: String
+
+    static let root = JSONPath(description: "$")
+
+    /// `.name` for identifier-like keys, `["odd key"]` otherwise (so any key can be shown).
+    func key(_ name: String) -> JSONPath {
+        let isIdentifier = !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "_" || scalar == "-"
+        } && !("0"..."9").contains(name.unicodeScalars.first!)
+        // Long keys are shortened: the path names a place, it need not reproduce the key.
+        let maximumLength = 80
+        if isIdentifier && name.unicodeScalars.count <= maximumLength {
+            return JSONPath(description: description + "." + name)
+        }
+        var escaped = ""
+        let scalars = name.unicodeScalars
+        for scalar in scalars.prefix(maximumLength) {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        if scalars.count > maximumLength { escaped += "…" }
+        return JSONPath(description: description + "[\"" + escaped + "\"]")
+    }
+
+    func index(_ index: Int) -> JSONPath { JSONPath(description: description + "[\(index)]") }
+}

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Policy {
+    /// Inputs larger than this are refused before parsing: real policies are a few hundred
+    /// bytes, and a bound keeps a runaway file (or `/dev/zero`) from exhausting memory.
+    public static let maximumSize = 16 << 20
+
+    /// Reads and decodes a policy file; `-` reads standard input.
+    /// Throws a `PolicyError` with exit code 66 when the file cannot be read, 65 when it is invalid.
+    public static func load(from path: String) throws(PolicyError) -> Policy {
+        if path == "-" { return try load(descriptor: STDIN_FILENO, source: "<stdin>") }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw unreadable(path, errno: errno, action: "cannot open") }
+        defer { close(descriptor) }
+        return try load(descriptor: descriptor, source: path)
+    }
+
+    /// Reads a policy from an open descriptor (standard input, a pipe) without closing it.
+    static func load(descriptor: Int32, source: String) throws(PolicyError) -> Policy {
+        try decode(try readAll(descriptor, source: source), source: source)
+    }
+
+    /// Reads at most `maximumSize + 1` bytes so that an oversized input is detected without
+    /// reading all of it.
+    static func readAll(_ descriptor: Int32, source: String) throws(PolicyError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        let chunkSize = 64 * 1024
+        let finished = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunkSize) { chunk -> Int32? in
+            while bytes.count <= maximumSize {
+                let count = read(descriptor, chunk.baseAddress!, chunkSize)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                if count == 0 { return 0 }
+                bytes.append(contentsOf: chunk[..<count])
+            }
+            return nil
+        }
+        switch finished {
+        case 0?: return bytes
+        case let code?: throw unreadable(source, errno: code, action: "cannot read")
+        case nil: break
+        }
+        throw PolicyError(source: source, kind: .tooLarge, problems: [PolicyProblem(
+            path: "$", message: "is larger than \(maximumSize >> 20) MiB; a policy is a small JSON object (is this the right file?)")])
+    }
+
+    private static func unreadable(_ source: String, errno code: Int32, action: String) -> PolicyError {
+        let reason = strerror(code).map { String(cString: $0) } ?? "error \(code)"
+        return PolicyError(source: source, kind: .unreadable,
+                           problems: [PolicyProblem(path: "", message: "\(action): \(reason)")])
+    }
+}
