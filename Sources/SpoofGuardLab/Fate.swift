@@ -25,6 +25,18 @@ public struct RuleAddress: Hashable, Sendable, Comparable, CustomStringConvertib
         (lhs.family.rawValue, lhs.table, lhs.chain, lhs.index) < (rhs.family.rawValue, rhs.table, rhs.chain, rhs.index)
     }
 
+    /// A rule is its position; the comment only helps a reader.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        (lhs.family, lhs.table, lhs.chain, lhs.index) == (rhs.family, rhs.table, rhs.chain, rhs.index)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(family)
+        hasher.combine(table)
+        hasher.combine(chain)
+        hasher.combine(index)
+    }
+
     /// Packets a rule counts here never reach the IP receive path's counters (they are
     /// dropped at netdev ingress or in the bridge, before `ip_rcv`).
     var isBeforeIPReceive: Bool { family == .netdev || family == .bridge }
