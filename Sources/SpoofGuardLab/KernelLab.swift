@@ -72,7 +72,9 @@ public final class KernelLab: @unchecked Sendable {
                 for setting in LabSysctls.outside { try Self.writeSysctl(setting.key, setting.value) }
             }
         }
-        try Subprocess.run(["ip", "-n", router.name, "-batch", "-"], input: linkCommands().joined(separator: "\n") + "\n")
+        try Subprocess.run(["ip", "-n", router.name, "-batch", "-"], input: creationCommands().joined(separator: "\n") + "\n")
+        try silenceBridge()
+        try Subprocess.run(["ip", "-n", router.name, "-batch", "-"], input: configurationCommands().joined(separator: "\n") + "\n")
         try raisePeers()
         try addVLAN()
 
@@ -93,8 +95,8 @@ public final class KernelLab: @unchecked Sendable {
         }
     }
 
-    /// The `ip -batch` lines that build the router side (run with `-n router`).
-    func linkCommands() -> [String] {
+    /// The `ip -batch` lines that create the router side's devices (run with `-n router`).
+    func creationCommands() -> [String] {
         let uplink = topology.uplink
         var lines = ["link set lo up"]
         for link in topology.links {
@@ -105,8 +107,15 @@ public final class KernelLab: @unchecked Sendable {
         if let bridge = topology.bridge {
             lines.append("link add \(bridge) type bridge stp_state 0")
             for link in topology.links where link.isBridgePort { lines.append("link set \(link.name) master \(bridge)") }
-            lines.append("link set \(bridge) up")
         }
+        return lines
+    }
+
+    /// The lines that bring the router side up, address it and route it.
+    func configurationCommands() -> [String] {
+        let uplink = topology.uplink
+        var lines: [String] = []
+        if let bridge = topology.bridge { lines.append("link set \(bridge) up") }
         for link in topology.links { lines.append("link set \(link.name) up") }
         lines.append("link set \(uplink) up")
         if let first = topology.links.first(where: { !$0.isBridgePort }) {
@@ -121,6 +130,18 @@ public final class KernelLab: @unchecked Sendable {
                   "route add default via 198.18.0.2 dev \(uplink)",
                   "route add ::/0 via 2001:db8:ffff::2 dev \(uplink)"]
         return lines
+    }
+
+    /// The bridge and its ports carry frames only: with IPv6 on, the bridge would send MLD
+    /// reports out of both ports, which the lab would count as bridged frames.
+    private func silenceBridge() throws(LabError) {
+        guard let bridge = topology.bridge else { return }
+        let devices = [bridge] + topology.links.filter(\.isBridgePort).map(\.name)
+        try rethrowingLab {
+            try router.run {
+                for device in devices { try Self.writeSysctl("net/ipv6/conf/\(device)/disable_ipv6", "1") }
+            }
+        }
     }
 
     /// Adds the VLAN device; a kernel without 802.1Q support (no `8021q` module) gets none,

@@ -17,6 +17,7 @@ enum LabSysctls {
         ("net/ipv6/conf/all/accept_dad", "0", "no duplicate address detection traffic"),
         ("net/ipv6/conf/default/accept_dad", "0", "the same for the lab's devices"),
         ("net/ipv6/conf/default/addr_gen_mode", "1", "no link-local addresses: the router sends no neighbour discovery or MLD of its own"),
+        ("net/ipv4/igmp_link_local_mcast_reports", "0", "no IGMP reports for link-local groups, whose looped-back copies would be delivered"),
         ("net/ipv4/icmp_msgs_burst", "0", "no ICMP errors (port unreachable…) whose loopback copies would reach the counters"),
         ("net/ipv4/icmp_echo_ignore_all", "1", "no echo replies"),
         ("net/ipv6/icmp/echo_ignore_all", "1", "no ICMPv6 echo replies"),

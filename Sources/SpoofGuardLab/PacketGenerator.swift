@@ -45,6 +45,11 @@ public struct PacketGenerator: Sendable {
             } else if family == .ipv4 && source == .v4(.zero) && chance(1, in: 4) {
                 destination = .v4(IPv4Address(255, 255, 255, 255))   // the DHCP exception
             }
+            if source == .v6(.zero) {
+                // `::` is a source only while a host configures itself (DAD, RFC 4291 §2.5.2), and
+                // ip6_forward drops it — a routing decision outside the model: send it to the router.
+                destination = .v6(LabTopology.localIPv6)
+            }
             let transports: [TransportProtocol] = family == .ipv4 ? [.udp, .tcp, .icmp] : [.udp, .tcp, .icmpv6]
             let transport = transports[pick(transports.count)]
             let routeLocalnet = family == .ipv4 && interface.kind == .ordinary && chance(1, in: 8)
@@ -58,9 +63,10 @@ public struct PacketGenerator: Sendable {
 
     public mutating func next(_ count: Int) -> [Injection] { (0..<count).map { _ in next() } }
 
-    /// Traffic a local socket can send through `lo`: from a local or any address, to a local one.
+    /// Traffic a local socket can send through `lo`: between the router's own addresses (a
+    /// socket cannot send from a foreign address without IP_TRANSPARENT).
     private mutating func localPacket(family: AddressFamily) -> Packet {
-        let sources = family == .ipv4 ? Self.localIPv4 + ["198.51.100.7"] : Self.localIPv6 + ["2001:db8:9::9"]
+        let sources = family == .ipv4 ? Self.localIPv4 : Self.localIPv6
         let destinations = family == .ipv4 ? Self.localIPv4 : Self.localIPv6
         return Packet(inputInterface: InputInterface(name: "lo"),
                       source: try! IPAddress(parsing: sources[pick(sources.count)]),
