@@ -42,8 +42,11 @@ public final class AgreementHarness {
         Snapshot(counters: try lab.counters(), rules: try driver.ruleCounters(of: ruleset, in: lab))
     }
 
-    func observation(from before: Snapshot, to after: Snapshot, sent: Int) -> Observation {
+    func observation(from before: Snapshot, to after: Snapshot, sent: Int, sentOnLoopback: Int) -> Observation {
         let delta = before.counters.delta(to: after.counters)
+        // The router's own answers to packets it thinks local — a `reject` answering a 127/8 or
+        // 0.0.0.0 source — come back through lo and are delivered: they are not lab packets.
+        let looped = max(0, Int(delta.received["lo"] ?? 0) - sentOnLoopback)
         var fates: [Fate: Int] = [:]
         var ruleDrops = 0, earlyRuleDrops = 0
         for rule in countedRules {
@@ -53,8 +56,8 @@ public final class AgreementHarness {
             if rule.isBeforeIPReceive { earlyRuleDrops += count } else { ruleDrops += count }
         }
         let bridged = lab.topology.links.filter(\.isBridgePort).reduce(0) { $0 + Int(delta.transmitted[$1.name] ?? 0) }
-        let delivered = Int(delta["Ip:InDelivers"] + delta["Ip:ForwDatagrams"] + delta["Ip6InDelivers"] + delta["Ip6OutForwDatagrams"])
-        let received = Int(delta["Ip:InReceives"] + delta["Ip6InReceives"])
+        let delivered = Int(delta["Ip:InDelivers"] + delta["Ip:ForwDatagrams"] + delta["Ip6InDelivers"] + delta["Ip6OutForwDatagrams"]) - looped
+        let received = Int(delta["Ip:InReceives"] + delta["Ip6InReceives"]) - looped
         let coreDrops = Int(delta["Ip6InHdrErrors"] + delta["Ip:InHdrErrors"])
         let afterPrerouting = received - coreDrops - ruleDrops - delivered
         if coreDrops > 0 { fates[.droppedBeforePrerouting] = coreDrops }
@@ -74,7 +77,8 @@ public final class AgreementHarness {
             if attempt > 0 { usleep(2000) }
             _ = try lab.settledCounters()
             let after = try snapshot()
-            result = observation(from: before, to: after, sent: injections.count)
+            result = observation(from: before, to: after, sent: injections.count,
+                                 sentOnLoopback: injections.count { $0.packet.inputInterface.name == "lo" })
             if result.unaccounted == 0 {
                 last = after
                 break
