@@ -44,7 +44,8 @@ let package = Package(
         ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
         .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab"]),
-        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard"]),
+        // Depends on the executable so that `swift test` builds the binary these tests run.
+        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "spoofguard"]),
     ],
     swiftLanguageModes: [.v6]
 )

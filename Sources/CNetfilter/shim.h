@@ -1,5 +1,10 @@
 #ifndef SPOOFGUARD_CNETFILTER_SHIM_H
 #define SPOOFGUARD_CNETFILTER_SHIM_H
+/* glibc's socket headers first, so that the kernel UAPI headers below (linux/in.h via
+   linux/netfilter.h) see them and skip their duplicate definitions. */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <net/if.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/table.h>
 #include <libnftnl/chain.h>
@@ -13,4 +18,11 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+/* setns(2) is declared only under _GNU_SOURCE, which Swift's Glibc module does not define. */
+static inline int spoofguard_enter_network_namespace(int fd) {
+    return (int)syscall(SYS_setns, fd, 0x40000000 /* CLONE_NEWNET */);
+}
 #endif

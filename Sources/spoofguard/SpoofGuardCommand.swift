@@ -19,6 +19,11 @@ struct SpoofGuardCommand: ParsableCommand {
         // check, compile, dry-run, verify, apply, status, diff, remove.
         subcommands: [
             CheckCommand.self,
+            CompileCommand.self,
+            ApplyCommand.self,
+            StatusCommand.self,
+            DiffCommand.self,
+            RemoveCommand.self,
         ]
     )
 }

@@ -1,0 +1,211 @@
+/// Kernel expressions → IR rule, the inverse of `Linearize`. Accepts both of nft's prefix
+/// forms (short load, and full load + bitwise mask) and drops the protocol dependencies that
+/// a later address match implies, as `nft list` does. Anything else is an error that names
+/// the expression, never a silent approximation.
+public enum Delinearize {
+    /// What a register holds while the expressions are walked.
+    enum RegisterContent {
+        case meta(MetaKey)
+        case payload(offset: UInt32, length: UInt32)
+        case masked(offset: UInt32, length: UInt32, prefixLength: Int)
+    }
+
+    public static func rule(
+        _ expressions: [KernelExpression], family: TableFamily, comment: String? = nil, handle: UInt64? = nil
+    ) throws(DelinearizeError) -> Rule {
+        var registers: [UInt32: RegisterContent] = [:]
+        var statements: [Statement?] = []
+        var context = family.impliedAddressFamily
+        // Index of a `meta nfproto/protocol` match that a following address match may imply.
+        var dependencyIndex: Int?
+        var tcpDependency = false
+
+        func content(_ register: UInt32, for expression: KernelExpression) throws(DelinearizeError) -> RegisterContent {
+            guard let value = registers[register] else {
+                throw DelinearizeError(expression: expression, reason: "reads register \(register) before anything was loaded into it")
+            }
+            return value
+        }
+
+        func addressMatch(offset: UInt32, loaded: UInt32, prefixLength: Int, data: [UInt8]?, expression: KernelExpression)
+            throws(DelinearizeError) -> (MatchSubject, IPPrefix?) {
+            guard let (addressFamily, field) = addressField(offset: offset, length: loaded, context: context) else {
+                throw DelinearizeError(expression: expression, reason: "loads \(loaded) bytes at network header + \(offset), which is no address field spoofguard uses")
+            }
+            if let index = dependencyIndex, case .match(let m)? = statements[index],
+               m.value == .family(addressFamily), !m.isNegated {
+                statements[index] = nil
+                dependencyIndex = nil
+            }
+            guard let data else { return (.address(addressFamily, field), nil) }
+            let full = Int(addressFamily.addressLength)
+            guard data.count == Int(loaded), data.count <= full else {
+                throw DelinearizeError(expression: expression, reason: "compares \(data.count) bytes against a \(loaded)-byte load")
+            }
+            let bytes = data + [UInt8](repeating: 0, count: full - data.count)
+            let prefix: IPPrefix? = switch addressFamily {
+            case .ipv4: IPv4Address(bytes: bytes).flatMap { Prefix(network: $0, length: prefixLength) }.map(IPPrefix.v4)
+            case .ipv6: IPv6Address(bytes: bytes).flatMap { Prefix(network: $0, length: prefixLength) }.map(IPPrefix.v6)
+            }
+            guard let prefix else {
+                throw DelinearizeError(expression: expression, reason: "compares against an address with bits outside its /\(prefixLength) mask")
+            }
+            return (.address(addressFamily, field), prefix)
+        }
+
+        for expression in expressions {
+            switch expression {
+            case let .meta(key, destination):
+                registers[destination] = .meta(key)
+            case let .payload(base, offset, length, destination):
+                guard base == .network else {
+                    throw DelinearizeError(expression: expression, reason: "loads from the \(base) header; spoofguard matches network-header addresses only")
+                }
+                registers[destination] = .payload(offset: offset, length: length)
+            case let .bitwise(source, destination, mask, xor):
+                guard case let .payload(offset, length) = try content(source, for: expression),
+                      mask.count == Int(length), xor.allSatisfy({ $0 == 0 }),
+                      let prefixLength = contiguousOnes(mask) else {
+                    throw DelinearizeError(expression: expression, reason: "is not a prefix mask over an address load")
+                }
+                registers[destination] = .masked(offset: offset, length: length, prefixLength: prefixLength)
+            case let .cmp(op, source, data):
+                let negated = op == .notEqual
+                switch try content(source, for: expression) {
+                case .meta(.nfproto) where data.count == 1 && (data[0] == 2 || data[0] == 10) && family == .inet,
+                     .meta(.protocol) where (data == [0x08, 0x00] || data == [0x86, 0xdd]) && (family == .netdev || family == .bridge):
+                    let addressFamily: AddressFamily = data == [2] || data == [0x08, 0x00] ? .ipv4 : .ipv6
+                    statements.append(.match(Match(.networkFamily, .family(addressFamily), negated: negated)))
+                    if !negated {
+                        dependencyIndex = statements.count - 1
+                        context = addressFamily
+                    }
+                case .meta(.l4proto) where data == [6] && !negated && statements.isEmpty:
+                    tcpDependency = true
+                case .meta(.inputInterfaceName):
+                    statements.append(.match(Match(.inputInterfaceName, .interface(try interfacePattern(data, expression)), negated: negated)))
+                case let .payload(offset, length):
+                    let (subject, prefix) = try addressMatch(offset: offset, loaded: length, prefixLength: Int(length) * 8,
+                                                             data: data, expression: expression)
+                    statements.append(.match(Match(subject, .prefix(prefix!), negated: negated)))
+                case let .masked(offset, length, prefixLength):
+                    let (subject, prefix) = try addressMatch(offset: offset, loaded: length, prefixLength: prefixLength,
+                                                             data: data, expression: expression)
+                    statements.append(.match(Match(subject, .prefix(prefix!), negated: negated)))
+                default:
+                    throw DelinearizeError(expression: expression, reason: "compares a value spoofguard does not model")
+                }
+            case let .lookup(set, _, source, inverted):
+                switch try content(source, for: expression) {
+                case .meta(.inputInterfaceName):
+                    statements.append(.match(Match(.inputInterfaceName, .set(set), negated: inverted)))
+                case let .payload(offset, length):
+                    let (subject, _) = try addressMatch(offset: offset, loaded: length, prefixLength: Int(length) * 8,
+                                                        data: nil, expression: expression)
+                    guard case .address(let addressFamily, _) = subject, addressFamily.addressLength == length else {
+                        throw DelinearizeError(expression: expression, reason: "looks up a partial address")
+                    }
+                    statements.append(.match(Match(subject, .set(set), negated: inverted)))
+                default:
+                    throw DelinearizeError(expression: expression, reason: "looks up a value spoofguard does not model")
+                }
+            case let .counter(packets, bytes):
+                statements.append(.counter(Counter(packets: packets, bytes: bytes)))
+            case let .log(prefix, group):
+                statements.append(.log(Log(prefix: prefix, group: group)))
+            case let .limit(rate, unit, burst):
+                guard let unit = RateLimit.Unit.allCases.first(where: { $0.seconds == unit }) else {
+                    throw DelinearizeError(expression: expression, reason: "has a rate unit of \(unit) seconds, which nft cannot name")
+                }
+                statements.append(.limit(RateLimit(rate: rate, per: unit, burst: burst)))
+            case let .reject(type, code):
+                switch (type, code) {
+                case (KernelReject.tcpReset, 0) where tcpDependency:
+                    statements.append(.reject(.tcpReset))
+                    tcpDependency = false
+                case (KernelReject.icmpUnreachable, KernelReject.icmpPortUnreachable) where context == .ipv4,
+                     (KernelReject.icmpUnreachable, KernelReject.icmpv6PortUnreachable) where context == .ipv6,
+                     (KernelReject.icmpxUnreachable, KernelReject.icmpxPortUnreachable) where context == nil:
+                    statements.append(.reject(.portUnreachable))
+                default:
+                    throw DelinearizeError(expression: expression, reason: "is a reject form spoofguard does not emit")
+                }
+            case let .verdict(verdict):
+                statements.append(.verdict(verdict.irVerdict))
+            }
+        }
+        if tcpDependency {
+            throw DelinearizeError(expression: .meta(.l4proto, destination: 1),
+                                   reason: "matches the transport protocol, which spoofguard does not model")
+        }
+        return Rule(statements.compactMap { $0 }, comment: comment, handle: handle)
+    }
+
+    /// Which address field a load at `offset` reads, preferring the family the rule established.
+    static func addressField(offset: UInt32, length: UInt32, context: AddressFamily?) -> (AddressFamily, AddressField)? {
+        let candidates: [AddressFamily] = context.map { [$0] } ?? [.ipv4, .ipv6]
+        for family in candidates {
+            for field in AddressField.allCases where field.offset(in: family) == offset && length >= 1 && length <= family.addressLength {
+                return (family, field)
+            }
+        }
+        return nil
+    }
+
+    /// The number of leading one bits when the mask is a contiguous prefix mask.
+    static func contiguousOnes(_ mask: [UInt8]) -> Int? {
+        var count = 0
+        var ended = false
+        for byte in mask {
+            for bit in (0..<8).reversed() {
+                if byte & (1 << bit) != 0 {
+                    if ended { return nil }
+                    count += 1
+                } else {
+                    ended = true
+                }
+            }
+        }
+        return count
+    }
+
+    /// 16 bytes ending in NUL: an exact name; fewer bytes without NUL: a prefix wildcard.
+    static func interfacePattern(_ data: [UInt8], _ expression: KernelExpression) throws(DelinearizeError) -> InterfacePattern {
+        let isWildcard = !data.contains(0)
+        let stemBytes = isWildcard ? data : Array(data.prefix { $0 != 0 })
+        if !isWildcard, data.count != 16 || data.dropFirst(stemBytes.count).contains(where: { $0 != 0 }) {
+            throw DelinearizeError(expression: expression, reason: "is not a NUL-padded interface name")
+        }
+        guard let stem = String(validating: stemBytes, as: UTF8.self),
+              let pattern = try? InterfacePattern(stem: stem, isWildcard: isWildcard) else {
+            throw DelinearizeError(expression: expression, reason: "does not hold a valid interface name")
+        }
+        return pattern
+    }
+}
+
+public struct DelinearizeError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var expression: KernelExpression?
+    public var reason: String
+    public init(expression: KernelExpression?, reason: String) {
+        self.expression = expression
+        self.reason = reason
+    }
+    public var description: String {
+        if let expression { return "cannot read kernel expression \(expression): it \(reason)" }
+        return "cannot read kernel state: \(reason)"
+    }
+}
+
+extension KernelVerdict {
+    public var irVerdict: Verdict {
+        switch self {
+        case .accept: .accept
+        case .drop: .drop
+        case .continue: .continue
+        case .return: .return
+        case .jump(let chain): .jump(chain)
+        case .goto(let chain): .goto(chain)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+/// One nf_tables kernel expression, as `nft --debug=netlink` shows it. This is the level the
+/// kernel speaks; `Linearize` lowers IR statements to it and `Delinearize` raises it back.
+/// Registers use the kernel's numbering: 0 is the verdict register, 1…4 the 16-byte registers.
+public enum KernelExpression: Hashable, Sendable, CustomStringConvertible {
+    /// `[ meta load KEY => reg R ]`
+    case meta(MetaKey, destination: UInt32)
+    /// `[ payload load Nb @ BASE header + OFFSET => reg R ]`
+    case payload(PayloadBase, offset: UInt32, length: UInt32, destination: UInt32)
+    /// `[ cmp OP reg R DATA ]`; `data` is the register's bytes in memory order.
+    case cmp(CmpOperator, source: UInt32, data: [UInt8])
+    /// `[ bitwise reg D = ( reg S & MASK ) ^ XOR ]`
+    case bitwise(source: UInt32, destination: UInt32, mask: [UInt8], xor: [UInt8])
+    /// `[ lookup reg R set NAME ]`; `setID` is the batch-local id used while the set is new.
+    case lookup(set: String, setID: UInt32?, source: UInt32, inverted: Bool)
+    case counter(packets: UInt64, bytes: UInt64)
+    case log(prefix: String?, group: UInt16?)
+    /// `[ limit rate R/UNIT burst B type packets flags 0x0 ]`; `unit` in seconds.
+    case limit(rate: UInt64, unit: UInt64, burst: UInt32)
+    case reject(type: UInt32, code: UInt8)
+    /// `[ immediate reg 0 VERDICT ]`
+    case verdict(KernelVerdict)
+
+    public var description: String {
+        func hex(_ bytes: [UInt8]) -> String { bytes.map { String($0, radix: 16) }.joined(separator: ":") }
+        switch self {
+        case let .meta(key, r): return "[ meta load \(key) => reg \(r) ]"
+        case let .payload(base, offset, length, r): return "[ payload load \(length)b @ \(base) header + \(offset) => reg \(r) ]"
+        case let .cmp(op, r, data): return "[ cmp \(op) reg \(r) \(hex(data)) ]"
+        case let .bitwise(s, d, mask, xor): return "[ bitwise reg \(d) = ( reg \(s) & \(hex(mask)) ) ^ \(hex(xor)) ]"
+        case let .lookup(set, _, r, inverted): return "[ lookup reg \(r) set \(set)\(inverted ? " 0x1" : "") ]"
+        case let .counter(p, b): return "[ counter pkts \(p) bytes \(b) ]"
+        case let .log(prefix, group): return "[ log\(prefix.map { " prefix \($0)" } ?? "")\(group.map { " group \($0)" } ?? "") ]"
+        case let .limit(rate, unit, burst): return "[ limit rate \(rate)/\(unit)s burst \(burst) type packets ]"
+        case let .reject(type, code): return "[ reject type \(type) code \(code) ]"
+        case let .verdict(verdict): return "[ immediate reg 0 \(verdict) ]"
+        }
+    }
+}
+
+/// `NFT_META_*` keys spoofguard uses.
+public enum MetaKey: UInt32, Hashable, Sendable, CustomStringConvertible {
+    case `protocol` = 1
+    case inputInterfaceName = 6
+    case nfproto = 15
+    case l4proto = 16
+
+    /// Bytes the key loads into its register.
+    public var length: Int {
+        switch self {
+        case .protocol: 2
+        case .inputInterfaceName: 16
+        case .nfproto, .l4proto: 1
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .protocol: "protocol"
+        case .inputInterfaceName: "iifname"
+        case .nfproto: "nfproto"
+        case .l4proto: "l4proto"
+        }
+    }
+}
+
+/// `NFT_PAYLOAD_*_HEADER`.
+public enum PayloadBase: UInt32, Hashable, Sendable, CustomStringConvertible {
+    case link = 0
+    case network = 1
+    case transport = 2
+    public var description: String { ["link", "network", "transport"][Int(rawValue)] }
+}
+
+/// `NFT_CMP_*` operators spoofguard uses.
+public enum CmpOperator: UInt32, Hashable, Sendable, CustomStringConvertible {
+    case equal = 0
+    case notEqual = 1
+    public var description: String { self == .equal ? "eq" : "neq" }
+}
+
+/// Verdicts as the kernel codes them (`NF_DROP`, `NF_ACCEPT`, `NFT_CONTINUE`, …).
+public enum KernelVerdict: Hashable, Sendable, CustomStringConvertible {
+    case accept, drop, `continue`, `return`
+    case jump(String)
+    case goto(String)
+
+    public var code: Int32 {
+        switch self {
+        case .drop: 0
+        case .accept: 1
+        case .continue: -1
+        case .jump: -3
+        case .goto: -4
+        case .return: -5
+        }
+    }
+
+    public var chain: String? {
+        switch self {
+        case .jump(let chain), .goto(let chain): chain
+        default: nil
+        }
+    }
+
+    public init?(code: Int32, chain: String?) {
+        switch code {
+        case 0: self = .drop
+        case 1: self = .accept
+        case -1: self = .continue
+        case -5: self = .return
+        case -3: guard let chain else { return nil }; self = .jump(chain)
+        case -4: guard let chain else { return nil }; self = .goto(chain)
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .accept: "accept"
+        case .drop: "drop"
+        case .continue: "continue"
+        case .return: "return"
+        case .jump(let chain): "jump -> \(chain)"
+        case .goto(let chain): "goto -> \(chain)"
+        }
+    }
+}
+
+/// `NFT_REJECT_*` types and the codes nft uses for spoofguard's two reject forms.
+public enum KernelReject {
+    public static let icmpUnreachable: UInt32 = 0
+    public static let tcpReset: UInt32 = 1
+    public static let icmpxUnreachable: UInt32 = 2
+    /// ICMP_PORT_UNREACH, ICMPV6_PORT_UNREACH, NFT_REJECT_ICMPX_PORT_UNREACH.
+    public static let icmpPortUnreachable: UInt8 = 3
+    public static let icmpv6PortUnreachable: UInt8 = 4
+    public static let icmpxPortUnreachable: UInt8 = 1
+}
+
+/// The kernel's 16-byte registers.
+public enum KernelRegister {
+    public static let verdict: UInt32 = 0
+    public static let first: UInt32 = 1
+}

@@ -1,0 +1,154 @@
+/// What a loaded spoofguard table does, for `status`: its hooks, guarded interfaces and
+/// prefixes, per-rule counters, and which of the interfaces that exist now it guards.
+public struct LoadedGuard: Sendable, Codable, Equatable {
+    public struct TableSummary: Sendable, Codable, Equatable {
+        public var family: String
+        public var name: String
+        /// Interface patterns the guard rules apply to, and those they exclude (`!= @internal`).
+        public var guardedInterfaces: [String]
+        public var excludedInterfaces: [String]
+        /// Prefixes dropped (or rejected) by source and by destination address.
+        public var guardedSources: [String]
+        public var guardedDestinations: [String]
+        public var chains: [ChainSummary]
+        public var sets: [SetSummary]
+    }
+
+    public struct ChainSummary: Sendable, Codable, Equatable {
+        public var name: String
+        /// e.g. "prerouting priority -300" or "ingress priority 0 devices eth0,eth1"; nil for regular chains.
+        public var hook: String?
+        public var rules: [RuleSummary]
+    }
+
+    public struct RuleSummary: Sendable, Codable, Equatable {
+        public var comment: String?
+        public var handle: UInt64?
+        public var text: String
+        public var packets: UInt64?
+        public var bytes: UInt64?
+    }
+
+    public struct SetSummary: Sendable, Codable, Equatable {
+        public var name: String
+        public var type: String
+        public var elements: [String]
+    }
+
+    public struct InterfaceCoverage: Sendable, Codable, Equatable {
+        public var name: String
+        public var guarded: Bool
+        /// The tables ("inet spoofguard") whose base chains guard it.
+        public var guardedBy: [String]
+    }
+
+    public var present: Bool
+    public var tables: [TableSummary]
+    public var interfaces: [InterfaceCoverage]
+
+    public init(ruleset: Ruleset, existingInterfaces: [String]) {
+        present = !ruleset.tables.isEmpty
+        tables = ruleset.tables.map { table in
+            let scope = Self.scope(of: table)
+            return TableSummary(
+                family: table.family.rawValue, name: table.name,
+                guardedInterfaces: scope.guarded, excludedInterfaces: scope.excluded,
+                guardedSources: scope.sources, guardedDestinations: scope.destinations,
+                chains: table.chains.map { chain in
+                    ChainSummary(name: chain.name, hook: chain.base.map { Self.describe($0, family: table.family) }, rules: chain.rules.map { rule in
+                        RuleSummary(comment: rule.comment, handle: rule.handle, text: NftTextRenderer.render(rule, in: table),
+                                    packets: rule.counter?.packets, bytes: rule.counter?.bytes)
+                    })
+                },
+                sets: table.sets.map { set in
+                    SetSummary(name: set.name, type: set.key.rawValue, elements: Self.describe(set.elements))
+                })
+        }
+        interfaces = existingInterfaces.map { name in
+            let guardedBy = ruleset.tables.filter { Self.guards($0, interface: name) }.map { "\($0.family.rawValue) \($0.name)" }
+            return InterfaceCoverage(name: name, guarded: !guardedBy.isEmpty, guardedBy: guardedBy)
+        }
+    }
+
+    /// What the acting rules of the base chains (and the chains they divert to) cover.
+    static func scope(of table: Table) -> (guarded: [String], excluded: [String], sources: [String], destinations: [String]) {
+        var guarded: [String] = [], excluded: [String] = [], sources: [String] = [], destinations: [String] = []
+        func add(_ items: [String], to list: inout [String]) {
+            for item in items where !list.contains(item) { list.append(item) }
+        }
+        for chain in table.chains where chain.base != nil {
+            add(chain.base?.devices ?? [], to: &guarded)
+            for rule in chain.rules where acts(rule) {
+                for case .match(let match) in rule.statements {
+                    let values: [String] = switch match.value {
+                    case .set(let name): table.set(named: name).map { describe($0.elements) } ?? []
+                    case .interface(let pattern): [pattern.description]
+                    case .prefix(.v4(let prefix)): [IPv4Set.describe(prefix.range)]
+                    case .prefix(.v6(let prefix)): [IPv6Set.describe(prefix.range)]
+                    case .family: []
+                    }
+                    switch match.subject {
+                    case .inputInterfaceName: match.isNegated ? add(values, to: &excluded) : add(values, to: &guarded)
+                    case .address(_, .source) where !match.isNegated: add(values, to: &sources)
+                    case .address(_, .destination) where !match.isNegated: add(values, to: &destinations)
+                    default: break
+                    }
+                }
+            }
+        }
+        return (guarded, excluded, sources, destinations)
+    }
+
+    /// e.g. `prerouting priority raw`, with nft's name for the priority where it has one.
+    static func describe(_ base: BaseChain, family: TableFamily) -> String {
+        let value = base.priority.rawValue
+        let name = Priority.names(in: family).first { $0.value == value }?.name ?? String(value)
+        var text = "\(base.hook.rawValue) priority \(name)"
+        if !base.devices.isEmpty { text += " devices \(base.devices.joined(separator: ","))" }
+        return text
+    }
+
+    public static func describe(_ elements: SetElements) -> [String] {
+        switch elements {
+        case .ipv4(let set): set.ranges.map { IPv4Set.describe($0) }
+        case .ipv6(let set): set.ranges.map { IPv6Set.describe($0) }
+        case .interfaces(let patterns): patterns.map(\.description)
+        }
+    }
+
+    /// Whether some rule of a base chain that sees packets from `interface` drops or diverts them.
+    static func guards(_ table: Table, interface: String) -> Bool {
+        for chain in table.chains {
+            guard let base = chain.base else { continue }
+            if !base.devices.isEmpty && !base.devices.contains(interface) { continue }
+            for rule in chain.rules where acts(rule) && interfaceMatches(rule, interface, in: table) {
+                return true
+            }
+        }
+        return false
+    }
+
+    static func acts(_ rule: Rule) -> Bool {
+        rule.statements.contains { statement in
+            switch statement {
+            case .verdict(.drop), .verdict(.goto), .verdict(.jump), .reject: true
+            default: false
+            }
+        }
+    }
+
+    static func interfaceMatches(_ rule: Rule, _ interface: String, in table: Table) -> Bool {
+        for case .match(let match) in rule.statements where match.subject == .inputInterfaceName {
+            let hit: Bool
+            switch match.value {
+            case .interface(let pattern): hit = pattern.matches(interface)
+            case .set(let name):
+                guard case .interfaces(let patterns)? = table.set(named: name)?.elements else { return false }
+                hit = patterns.contains { $0.matches(interface) }
+            default: return false
+            }
+            if hit == match.isNegated { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,69 @@
+/// nftnl user data (TLV: type byte, length byte, value) that nft stores with objects and
+/// reads back to print them: a set's key byte order, a rule's or set's comment.
+public enum UserData {
+    /// `NFTNL_UDATA_SET_*` and `NFTNL_UDATA_RULE_COMMENT` type numbers.
+    static let setKeyByteOrder: UInt8 = 0
+    static let setMergeElements: UInt8 = 2
+    static let setComment: UInt8 = 7
+    static let ruleComment: UInt8 = 0
+    static let tableComment: UInt8 = 0
+
+    /// nft's `enum byteorder`: interface names are host order, addresses big endian.
+    public static func keyByteOrder(_ key: SetKey) -> UInt32 {
+        key == .interfaceName ? 1 : 2
+    }
+
+    /// What nft 1.0.6 stores for a named set: the key byte order (u32, host order), the merge
+    /// flag only for `auto-merge` sets, and the comment (NUL terminated).
+    public static func set(key: SetKey, autoMerge: Bool = false, comment: String? = nil) -> [UInt8] {
+        var tlv = record(setKeyByteOrder, u32(keyByteOrder(key)))
+        if autoMerge { tlv += record(setMergeElements, u32(1)) }
+        if let comment { tlv += record(setComment, Array(comment.utf8) + [0]) }
+        return tlv
+    }
+
+    public static func comment(_ comment: String) -> [UInt8] {
+        record(ruleComment, Array(comment.utf8) + [0])
+    }
+
+    /// The comment in rule (or table) user data, if any.
+    public static func comment(in data: [UInt8]) -> String? {
+        string(records(data)[ruleComment])
+    }
+
+    public static func setComment(in data: [UInt8]) -> String? {
+        string(records(data)[setComment])
+    }
+
+    public static func setKeyByteOrder(in data: [UInt8]) -> UInt32? {
+        guard let value = records(data)[setKeyByteOrder], value.count == 4 else { return nil }
+        return value.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+    }
+
+    /// Records by type; malformed trailing bytes are ignored as nftnl does.
+    static func records(_ data: [UInt8]) -> [UInt8: [UInt8]] {
+        var result: [UInt8: [UInt8]] = [:]
+        var index = 0
+        while index + 2 <= data.count {
+            let type = data[index]
+            let length = Int(data[index + 1])
+            guard index + 2 + length <= data.count else { break }
+            result[type] = Array(data[(index + 2)..<(index + 2 + length)])
+            index += 2 + length
+        }
+        return result
+    }
+
+    static func string(_ value: [UInt8]?) -> String? {
+        guard let value else { return nil }
+        return String(decoding: value.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    static func record(_ type: UInt8, _ value: [UInt8]) -> [UInt8] {
+        [type, UInt8(min(value.count, 255))] + value.prefix(255)
+    }
+
+    static func u32(_ value: UInt32) -> [UInt8] {
+        withUnsafeBytes(of: value) { Array($0) }
+    }
+}

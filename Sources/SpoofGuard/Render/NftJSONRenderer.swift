@@ -1,0 +1,131 @@
+/// Ruleset → libnftables JSON (`nft -j -f`): a command list with the load file's replace
+/// semantics — add each table, delete it, add it again with its sets, chains and rules.
+///
+/// nft 1.0.6 ignores table and set comments and table flags in JSON input, and reads a
+/// chain's `dev` only as a single string: a chain bound to several devices loads from the
+/// text form only there. The renderer still writes the schema's fields (`dev` as an array,
+/// which nft reads since the late-2023 fix "json: fix chain device support") so that newer
+/// nft versions keep them.
+public enum NftJSONRenderer {
+    public static func render(_ ruleset: Ruleset) -> String {
+        let commands = document(ruleset)
+        return "{\"nftables\": [\n" + commands.map(\.serialized).joined(separator: ",\n") + "\n]}\n"
+    }
+
+    /// The commands of the `nftables` array, in order.
+    public static func document(_ ruleset: Ruleset) -> [OrderedJSON] {
+        var commands: [OrderedJSON] = [["metainfo": ["json_schema_version": 1]]]
+        for table in ruleset.tables {
+            let id: OrderedJSON = ["family": .string(table.family.rawValue), "name": .string(table.name)]
+            commands.append(["add": ["table": id]])
+            commands.append(["delete": ["table": id]])
+        }
+        for table in ruleset.tables {
+            commands.append(["add": ["table": tableObject(table)]])
+            commands += table.sets.map { ["add": ["set": setObject($0, in: table)]] }
+            commands += table.chains.map { ["add": ["chain": chainObject($0, in: table)]] }
+            for chain in table.chains {
+                commands += chain.rules.map { ["add": ["rule": ruleObject($0, chain: chain.name, in: table)]] }
+            }
+        }
+        return commands
+    }
+
+    /// One rule's `expr` array, as `nft -j list` would show it (without handles).
+    public static func expressions(_ rule: Rule, in table: Table) -> OrderedJSON {
+        let analysis = NftRuleAnalysis(rule, family: table.family)
+        return .array(rule.statements.enumerated().map { index, statement in
+            statementObject(statement, tableFamily: table.family, answerFamily: analysis.answerFamily[index])
+        })
+    }
+
+    static func tableObject(_ table: Table) -> OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = [
+            ("family", .string(table.family.rawValue)), ("name", .string(table.name)),
+        ]
+        let flags = NftSyntax.tableFlags(table.flags)
+        if !flags.isEmpty { members.append(("flags", .array(flags.map(OrderedJSON.string)))) }
+        if let comment = table.comment { members.append(("comment", .string(comment))) }
+        return .object(members)
+    }
+
+    static func setObject(_ set: NamedSet, in table: Table) -> OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = [
+            ("family", .string(table.family.rawValue)), ("table", .string(table.name)),
+            ("name", .string(set.name)), ("type", .string(set.key.rawValue)),
+        ]
+        let flags = NftSyntax.setFlags(set.flags)
+        if !flags.isEmpty { members.append(("flags", .array(flags.map(OrderedJSON.string)))) }
+        if let comment = set.comment { members.append(("comment", .string(comment))) }
+        let elements = elementValues(set.elements, flags: set.flags)
+        if !elements.isEmpty { members.append(("elem", .array(elements))) }
+        return .object(members)
+    }
+
+    static func elementValues(_ elements: SetElements, flags: SetFlags) -> [OrderedJSON] {
+        switch elements {
+        case .ipv4(let set): set.ranges.map { rangeValue($0, of: IPv4Address.self) }
+        case .ipv6(let set): set.ranges.map { rangeValue($0, of: IPv6Address.self) }
+        case .interfaces(let patterns):
+            NftSetText.sortedInterfaces(patterns, interval: flags.contains(.interval)).map { .string($0.description) }
+        }
+    }
+
+    /// An address, `{"prefix": …}` or `{"range": [first, last]}`, as nft lists interval elements.
+    static func rangeValue<Address: IPAddressProtocol>(_ range: ClosedRange<Address.Bits>, of _: Address.Type) -> OrderedJSON {
+        if let prefix = Prefix<Address>(exactly: range) { return prefixValue(prefix) }
+        return ["range": [.string(Address(bits: range.lowerBound).description),
+                          .string(Address(bits: range.upperBound).description)]]
+    }
+
+    static func prefixValue<Address: IPAddressProtocol>(_ prefix: Prefix<Address>) -> OrderedJSON {
+        if prefix.length == Address.bitWidth { return .string(prefix.network.description) }
+        return ["prefix": ["addr": .string(prefix.network.description), "len": .integer(Int64(prefix.length))]]
+    }
+
+    static func chainObject(_ chain: Chain, in table: Table) -> OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = [
+            ("family", .string(table.family.rawValue)), ("table", .string(table.name)), ("name", .string(chain.name)),
+        ]
+        if let base = chain.base {
+            members += [("type", .string(base.type.rawValue)), ("hook", .string(base.hook.rawValue)),
+                        ("prio", .integer(Int64(base.priority.rawValue)))]
+            let devices = NftSyntax.sortedDevices(base.devices)
+            if devices.count == 1 {
+                members.append(("dev", .string(devices[0])))
+            } else if devices.count > 1 {
+                members.append(("dev", .array(devices.map(OrderedJSON.string))))
+            }
+            members.append(("policy", .string(base.policy.rawValue)))
+        }
+        return .object(members)
+    }
+
+    static func ruleObject(_ rule: Rule, chain: String, in table: Table) -> OrderedJSON {
+        var members: [(key: String, value: OrderedJSON)] = [
+            ("family", .string(table.family.rawValue)), ("table", .string(table.name)), ("chain", .string(chain)),
+            ("expr", expressions(rule, in: table)),
+        ]
+        if let comment = rule.comment { members.append(("comment", .string(comment))) }
+        return .object(members)
+    }
+
+    static func statementObject(_ statement: Statement, tableFamily: TableFamily,
+                                answerFamily: AddressFamily?) -> OrderedJSON {
+        switch statement {
+        case .match(let match): match.nftJSON
+        case .counter(let counter): counter.nftJSON
+        case .limit(let limit): limit.nftJSON
+        case .log(let log): log.nftJSON
+        case .reject(let reject): ["reject": rejectValue(reject, tableFamily: tableFamily, answerFamily: answerFamily)]
+        case .verdict(let verdict): verdict.nftJSON
+        }
+    }
+
+    /// The reject type nft itself would choose for the text form, so both give one kernel rule.
+    static func rejectValue(_ reject: Reject, tableFamily: TableFamily, answerFamily: AddressFamily?) -> OrderedJSON {
+        let encoding = RejectEncoding(reject, tableFamily: tableFamily, answerFamily: answerFamily)
+        if encoding.kind == .tcpReset { return ["type": "tcp reset"] }
+        return ["type": .string(encoding.kind.rawValue), "expr": "port-unreachable"]
+    }
+}

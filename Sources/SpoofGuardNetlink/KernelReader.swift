@@ -1,0 +1,130 @@
+internal import CNetfilter
+import Glibc
+import SpoofGuard
+
+/// Dumps (GETTABLE, GETCHAIN, GETSET, GETSETELEM, GETRULE, GETGEN) raised to the IR.
+struct KernelReader {
+    let socket: NetlinkSocket
+
+    /// The ruleset generation; it changes with every committed transaction.
+    func generation() throws(NetlinkError) -> UInt32 {
+        let gen = nftnl_gen_alloc()!
+        defer { nftnl_gen_free(gen) }
+        try socket.dump(.getGen, family: 0, operation: "reading the ruleset generation", dump: false) { header in
+            _ = nftnl_gen_nlmsg_parse(header, gen)
+        }
+        return nftnl_gen_get_u32(gen, attribute(NFTNL_GEN_ID))
+    }
+
+    /// Every table called `name`, in any family, with its sets, chains, rules and counters.
+    /// Without `elements`, sets come back empty (their key type kept): a cheap first look.
+    /// Only tables of `families` are read; others of the same name are not spoofguard's.
+    func tables(named name: String, families: Set<TableFamily>, elements: Bool = true) throws -> [Table] {
+        var tables: [Table] = []
+        for (family, nftTable) in try headers(named: name, families: families) {
+            tables.append(try read(family: family, table: nftTable, elements: elements))
+        }
+        return tables
+    }
+
+    /// The tables called `name` in `families`, without their contents.
+    func headers(named name: String, families: Set<TableFamily>) throws(NetlinkError) -> [(TableFamily, NftTable)] {
+        var found: [(TableFamily, NftTable)] = []
+        try socket.dump(.getTable, family: 0, operation: "listing tables") { header throws(NetlinkError) in
+            let table = NftTable()
+            guard table.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a table") }
+            if table.name == name, let family = TableFamily(nfproto: UInt8(truncatingIfNeeded: table.family)),
+               families.contains(family) {
+                found.append((family, table))
+            }
+        }
+        return found
+    }
+
+    private func read(family: TableFamily, table nftTable: NftTable, elements withElements: Bool) throws -> Table {
+        let name = nftTable.name
+        let label = "\(family.rawValue) table \(name)"
+        var table = Table(family: family, name: name, flags: TableFlags(rawValue: nftTable.flags),
+                          comment: UserData.comment(in: nftTable.userData))
+        for chain in try chains(family: family, table: name, label: label) {
+            table.chains.append(try chain.chain(family: family))
+        }
+        for set in try sets(family: family, table: name, label: label) {
+            guard let key = SetKey.allCases.first(where: { $0.typeID == set.keyType && $0.length == set.keyLength }) else {
+                throw DelinearizeError(expression: nil, reason: "set \(set.name) in \(label) has key type \(set.keyType), which spoofguard does not model")
+            }
+            let flags = SetFlags(rawValue: set.flags)
+            let elements = withElements
+                ? try SetElementEncoding.decode(try self.elements(of: set.name, family: family, table: name), key: key,
+                                                interval: flags.contains(.interval))
+                : key.noElements
+            table.sets.append(NamedSet(name: set.name, flags: flags, elements: elements,
+                                       comment: UserData.setComment(in: set.userData)))
+        }
+        for nftRule in try rules(family: family, table: name, label: label) {
+            guard let index = table.chains.firstIndex(where: { $0.name == nftRule.chain }) else { continue }
+            let rule = try Delinearize.rule(try nftRule.expressions(), family: family,
+                                            comment: nftRule.comment, handle: nftRule.handle)
+            table.chains[index].rules.append(rule)
+        }
+        return table
+    }
+
+    /// GETCHAIN cannot filter by table: filter here.
+    private func chains(family: TableFamily, table: String, label: String) throws(NetlinkError) -> [NftChain] {
+        var chains: [NftChain] = []
+        try socket.dump(.getChain, family: family.nfproto, operation: "listing chains of \(label)") { header throws(NetlinkError) in
+            let chain = NftChain()
+            guard chain.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a chain of \(label)") }
+            if chain.table == table { chains.append(chain) }
+        }
+        return chains
+    }
+
+    private func sets(family: TableFamily, table: String, label: String) throws(NetlinkError) -> [NftSet] {
+        var sets: [NftSet] = []
+        let request = NftSet(family: family, table: table, name: "")
+        nftnl_set_unset(request.pointer, attribute(NFTNL_SET_NAME))
+        try socket.dump(.getSet, family: family.nfproto, operation: "listing sets of \(label)", request: request.build) { header throws(NetlinkError) in
+            let set = NftSet()
+            guard set.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a set of \(label)") }
+            if set.table == table { sets.append(set) }
+        }
+        return sets
+    }
+
+    /// The set's elements as the kernel dumps them (descending, interval ends flagged).
+    private func elements(of set: String, family: TableFamily, table: String) throws(NetlinkError) -> [KernelSetElement] {
+        let request = NftSet(family: family, table: table, name: set)
+        let holder = NftSet(family: family, table: table, name: set)
+        try socket.dump(.getSetElement, family: family.nfproto, operation: "listing elements of set \(set)",
+                        request: request.buildElements) { header throws(NetlinkError) in
+            guard holder.parseElements(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing elements of set \(set)") }
+        }
+        return holder.elements
+    }
+
+    private func rules(family: TableFamily, table: String, label: String) throws(NetlinkError) -> [NftRule] {
+        let request = NftRule()
+        nftnl_rule_set_u32(request.pointer, attribute(NFTNL_RULE_FAMILY), UInt32(family.nfproto))
+        nftnl_rule_set_str(request.pointer, attribute(NFTNL_RULE_TABLE), table)
+        var rules: [NftRule] = []
+        try socket.dump(.getRule, family: family.nfproto, operation: "listing rules of \(label)", request: request.build) { header throws(NetlinkError) in
+            let rule = NftRule()
+            guard rule.parse(header) else { throw NetlinkError(errno: EINVAL, operation: "parsing a rule of \(label)") }
+            if rule.table == table { rules.append(rule) }
+        }
+        return rules
+    }
+}
+
+extension KernelReader {
+    /// Each set's raw user data and flags, to hold spoofguard's encoding against nft's.
+    func setMetadata(family: TableFamily, table: String) throws(NetlinkError) -> [String: (flags: UInt32, userData: [UInt8])] {
+        var result: [String: (flags: UInt32, userData: [UInt8])] = [:]
+        for set in try sets(family: family, table: table, label: "\(family.rawValue) table \(table)") {
+            result[set.name] = (set.flags, set.userData)
+        }
+        return result
+    }
+}

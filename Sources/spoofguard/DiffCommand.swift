@@ -1,0 +1,39 @@
+import ArgumentParser
+import SpoofGuard
+import SpoofGuardNetlink
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare the kernel with the policy: exit 0 when they match, 1 with the differences.",
+        discussion: "Lines start with - (in the policy, not loaded), + (loaded, not in the policy) or ~ (changed). Counters are ignored.")
+
+    @Argument(help: "Policy file (JSON), or - for standard input.") var policy: String
+    @OptionGroup var namespace: NamespaceOption
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Output: Encodable {
+        var equal: Bool
+        var differences: [String]
+    }
+
+    func run() throws {
+        let policy = try loadPolicyOrExit(self.policy)
+        let ruleset = Compiler.compile(policy)
+        let diff: RulesetDiff
+        do {
+            let loaded = try namespace.kernel().read(tablesNamed: [policy.table])
+            diff = RulesetDiff(expected: ruleset, loaded: loaded)
+        } catch {
+            throw KernelFailure.exit(for: error)
+        }
+        if json {
+            try printJSON(Output(equal: diff.isEmpty, differences: diff.lines))
+        } else if diff.isEmpty {
+            print("the kernel matches the policy")
+        } else {
+            diff.lines.forEach { print($0) }
+        }
+        if !diff.isEmpty { throw ExitCode.foundDifference }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import SpoofGuard
+import SpoofGuardNetlink
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show spoofguard's loaded table: hooks, guarded interfaces and prefixes, counters.")
+
+    @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
+    @OptionGroup var namespace: NamespaceOption
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let status: LoadedGuard
+        do {
+            let loaded = try namespace.kernel().read(tablesNamed: [table])
+            status = LoadedGuard(ruleset: loaded, existingInterfaces: try currentInterfaceNames(in: namespace.namespace))
+        } catch {
+            throw KernelFailure.exit(for: error)
+        }
+        if json {
+            try printJSON(status)
+            return
+        }
+        guard status.present else {
+            print("table \(table): not loaded")
+            printInterfaces(status)
+            return
+        }
+        for table in status.tables {
+            print("table \(table.family) \(table.name)")
+            if !table.guardedInterfaces.isEmpty { print("  guards interfaces: \(table.guardedInterfaces.joined(separator: ", "))") }
+            if !table.excludedInterfaces.isEmpty { print("  guards every interface except: \(table.excludedInterfaces.joined(separator: ", "))") }
+            print("  drops sources: \(Self.list(table.guardedSources))")
+            print("  drops destinations: \(Self.list(table.guardedDestinations))")
+            for set in table.sets {
+                let shown = set.elements.prefix(8).joined(separator: ", ") + (set.elements.count > 8 ? ", …" : "")
+                print("  set \(set.name) (\(set.type), \(set.elements.count) element\(set.elements.count == 1 ? "" : "s")): \(shown)")
+            }
+            for chain in table.chains {
+                print("  chain \(chain.name)\(chain.hook.map { " — hook \($0)" } ?? "")")
+                for rule in chain.rules {
+                    let counts = rule.packets.map { packets in "  [\(packets) packets, \(rule.bytes ?? 0) bytes]" } ?? ""
+                    print("    \(rule.text)\(counts)")
+                }
+            }
+        }
+        printInterfaces(status)
+    }
+
+    static func list(_ items: [String]) -> String {
+        items.isEmpty ? "none" : items.prefix(8).joined(separator: ", ") + (items.count > 8 ? ", … (\(items.count) in all)" : "")
+    }
+
+    func printInterfaces(_ status: LoadedGuard) {
+        let guarded = status.interfaces.filter(\.guarded).map(\.name)
+        let unguarded = status.interfaces.filter { !$0.guarded }.map(\.name)
+        print("interfaces guarded now: \(guarded.isEmpty ? "none" : guarded.joined(separator: ", "))")
+        print("interfaces not guarded: \(unguarded.isEmpty ? "none" : unguarded.joined(separator: ", "))")
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// The kernel commands run as a user would run them: the built binary, inside a private
+/// namespace (`--netns` or `ip netns exec`), never the host's.
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+struct KernelCommandTests {
+    struct Outcome {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spoofguard").path
+    }
+
+    @discardableResult
+    static func execute(_ arguments: [String], input: String? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        if input != nil { process.standardInput = stdin }
+        try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+                       error: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A namespace made with `ip netns add`, deleted when released.
+    final class Namespace {
+        nonisolated(unsafe) static var counter = 0
+        let name: String
+        init() throws {
+            Self.counter += 1
+            name = "sg-cli-\(getpid())-\(Self.counter)-\(UInt32.random(in: 0...UInt32.max))"
+            try #require(try execute(["ip", "netns", "add", name]).status == 0)
+        }
+        deinit { _ = try? execute(["ip", "netns", "del", name]) }
+
+        func nft(_ arguments: String..., input: String? = nil) throws -> Outcome {
+            try execute(["ip", "netns", "exec", name, "nft"] + arguments, input: input)
+        }
+        func spoofguard(_ arguments: String...) throws -> Outcome {
+            try execute([KernelCommandTests.binary] + arguments + ["--netns", name])
+        }
+    }
+
+    static let guardText = """
+    table inet spoofguard {
+    	set external_interfaces { type ifname; flags interval; elements = { "eth0", "ppp*", "wan*" } }
+    	set source_ipv4 { type ipv4_addr; flags interval; elements = { 127.0.0.0/8 } }
+    	chain prerouting { type filter hook prerouting priority raw; policy accept;
+    		iifname @external_interfaces ip saddr @source_ipv4 counter drop comment "guard.source ipv4"
+    	}
+    }
+    table inet filter {
+    	chain input { type filter hook input priority filter; policy accept; tcp dport 22 accept; }
+    }
+
+    """
+
+    @Test func absentTableIsReportedAndRemovingItSucceeds() throws {
+        let ns = try Namespace()
+        let status = try ns.spoofguard("status")
+        #expect(status.status == 0)
+        #expect(status.output.contains("table spoofguard: not loaded"))
+        let removed = try ns.spoofguard("remove", "--json")
+        #expect(removed.status == 0)
+        #expect(removed.output.contains("\"removed\" : [\n\n  ]") || removed.output.contains("\"removed\" : ["))
+    }
+
+    @Test func statusShowsCountersAndInterfaceCoverage() throws {
+        let ns = try Namespace()
+        #expect(try ns.nft("-f", "-", input: Self.guardText).status == 0)
+        try Self.execute(["ip", "netns", "exec", ns.name, "ip", "link", "add", "wan0", "type", "veth", "peer", "name", "inside0"])
+        let status = try ns.spoofguard("status", "--json")
+        #expect(status.status == 0, "\(status.error)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
+        #expect(json["present"] as? Bool == true)
+        let interfaces = try #require(json["interfaces"] as? [[String: Any]])
+        let guarded = interfaces.filter { $0["guarded"] as? Bool == true }.compactMap { $0["name"] as? String }
+        #expect(guarded == ["wan0"])
+        let tables = try #require(json["tables"] as? [[String: Any]])
+        let chains = try #require(tables.first?["chains"] as? [[String: Any]])
+        let rules = try #require(chains.first?["rules"] as? [[String: Any]])
+        #expect(rules.first?["comment"] as? String == "guard.source ipv4")
+        #expect(rules.first?["packets"] as? Int == 0)
+        let text = try ns.spoofguard("status")
+        #expect(text.output.contains("interfaces guarded now: wan0"))
+        #expect(text.output.contains("interfaces not guarded: inside0, lo"))
+    }
+
+    @Test func removeDeletesOnlySpoofguardsTable() throws {
+        let ns = try Namespace()
+        #expect(try ns.nft("-f", "-", input: Self.guardText).status == 0)
+        let filterBefore = try ns.nft("list", "table", "inet", "filter").output
+        let removed = try ns.spoofguard("remove")
+        #expect(removed.status == 0)
+        #expect(removed.output.contains("removed table spoofguard (inet)"))
+        #expect(try ns.nft("list", "tables").output == "table inet filter\n")
+        #expect(try ns.nft("list", "table", "inet", "filter").output == filterBefore)
+    }
+
+    @Test func withoutCapNetAdminExits77AndChangesNothing() throws {
+        let ns = try Namespace()
+        #expect(try ns.nft("-f", "-", input: Self.guardText).status == 0)
+        let before = try ns.nft("list", "ruleset").output
+        // ip netns exec enters the namespace as root; setpriv then drops to nobody without capabilities.
+        let asNobody = ["ip", "netns", "exec", ns.name, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        "--inh-caps=-all", "--bounding-set=-all", Self.binary]
+        for command in [["remove"], ["status"]] {
+            let outcome = try Self.execute(asNobody + command)
+            #expect(outcome.status == 77, "\(command): \(outcome.error)")
+            #expect(outcome.error.contains("CAP_NET_ADMIN"))
+        }
+        #expect(try ns.nft("list", "ruleset").output == before)
+    }
+}
