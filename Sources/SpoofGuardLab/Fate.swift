@@ -55,6 +55,9 @@ public enum Fate: Hashable, Sendable, Comparable, CustomStringConvertible {
     case droppedAfterPrerouting
     /// Delivered locally, forwarded, or bridged to the other port.
     case accepted
+    /// Dropped by a chain policy or a rule without a counter: no counter can confirm it, so
+    /// such a prediction always disagrees (spoofguard's compiled tables never produce one).
+    case droppedWithoutCounter
 
     public var description: String {
         switch self {
@@ -62,6 +65,7 @@ public enum Fate: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .droppedBeforePrerouting: "kernel drop before prerouting (ipv6 core)"
         case .droppedAfterPrerouting: "kernel drop after prerouting (ipv4 route input)"
         case .accepted: "accepted"
+        case .droppedWithoutCounter: "dropped where no counter sees it"
         }
     }
 
@@ -71,6 +75,7 @@ public enum Fate: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .droppedBeforePrerouting: 1
         case .droppedAfterPrerouting: 2
         case .accepted: 3
+        case .droppedWithoutCounter: 4
         }
     }
 
