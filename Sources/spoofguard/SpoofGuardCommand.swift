@@ -20,6 +20,8 @@ struct SpoofGuardCommand: ParsableCommand {
         subcommands: [
             CheckCommand.self,
             CompileCommand.self,
+            DryRunCommand.self,
+            VerifyCommand.self,
             ApplyCommand.self,
             StatusCommand.self,
             DiffCommand.self,

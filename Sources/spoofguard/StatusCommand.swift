@@ -40,10 +40,8 @@ struct StatusCommand: ParsableCommand {
             }
             for chain in table.chains {
                 print("  chain \(chain.name)\(chain.hook.map { " — hook \($0)" } ?? "")")
-                for rule in chain.rules {
-                    let counts = rule.packets.map { packets in "  [\(packets) packets, \(rule.bytes ?? 0) bytes]" } ?? ""
-                    print("    \(rule.text)\(counts)")
-                }
+                // The rule text is nft's listing, counts included.
+                for rule in chain.rules { print("    \(rule.text)") }
             }
         }
         printInterfaces(status)

@@ -1,0 +1,99 @@
+/// Totals of a dry run — per verdict, per deciding rule, kernel check and chain policy — and
+/// the packets whose verdict differs from what their input said to expect. Adding a packet
+/// allocates nothing unless it is a mismatch, so a million-packet summary stays fast.
+public struct DryRunTally: Sendable {
+    public private(set) var packets = 0
+    public private(set) var accepted = 0
+    public private(set) var dropped = 0
+    public private(set) var rejected = 0
+    /// Per rule index: packets whose verdict it gave (counted on the base-chain rule that led to it).
+    public private(set) var byRule: [Int]
+    public private(set) var byChainPolicy: [Int: Int] = [:]
+    public private(set) var byKernel: [KernelStage: Int] = [:]
+    public private(set) var byNobody = 0
+    public private(set) var mismatches: [ExpectationMismatch] = []
+
+    public init(ruleCount: Int) { byRule = Array(repeating: 0, count: ruleCount) }
+
+    public mutating func add(_ outcome: Evaluator.Outcome, for packet: Packet, number: Int) {
+        packets += 1
+        switch outcome.verdict {
+        case .accepted: accepted += 1
+        case .dropped: dropped += 1
+        case .rejected: rejected += 1
+        }
+        switch outcome.decision {
+        case .rule(let rule, let via): byRule[via ?? rule] += 1
+        case .chainPolicy(let chain): byChainPolicy[chain, default: 0] += 1
+        case .kernel(let stage): byKernel[stage, default: 0] += 1
+        case .nobody: byNobody += 1
+        }
+        if let expected = packet.expected, (expected == .drop) != outcome.verdict.isDrop {
+            mismatches.append(ExpectationMismatch(number: number, packet: packet, expected: expected, verdict: outcome.verdict,
+                                                  decision: outcome.decision))
+        }
+    }
+
+    public var hasMismatches: Bool { !mismatches.isEmpty }
+
+    /// Deciders with their packet counts, rules in ruleset order, then chain policies,
+    /// kernel checks (by name) and nobody; only those that decided something.
+    public func deciders(_ evaluator: Evaluator) -> [(decider: Decider, packets: Int)] {
+        var result: [(Decider, Int)] = []
+        for (rule, count) in byRule.enumerated() where count > 0 {
+            result.append((.rule(evaluator.rules[rule], via: nil), count))
+        }
+        for (chain, count) in byChainPolicy.sorted(by: { $0.key < $1.key }) {
+            result.append((evaluator.decider(.chainPolicy(chain)), count))
+        }
+        for (stage, count) in byKernel.sorted(by: { $0.key.description < $1.key.description }) {
+            result.append((.kernel(stage), count))
+        }
+        if byNobody > 0 { result.append((.nobody, byNobody)) }
+        return result
+    }
+}
+
+/// A packet whose verdict is not the one its input expected.
+public struct ExpectationMismatch: Hashable, Sendable {
+    /// 1-based position in the input.
+    public var number: Int
+    public var packet: Packet
+    public var expected: ExpectedVerdict
+    public var verdict: PacketVerdict
+    public var decision: Decision
+}
+
+/// The text forms of dry-run output.
+public enum DryRunText {
+    /// `#1 wan0 127.0.0.1 -> 192.0.2.1 udp/53: drop by rule "guard.source ipv4" (iifname … drop)`
+    public static func line(number: Int, packet: Packet, verdict: PacketVerdict, decider: Decider) -> String {
+        var text = "#\(number) \(packet.displayText): \(word(verdict))"
+        if decider != .nobody { text += " by \(decider)" }
+        if let expected = packet.expected, (expected == .drop) != verdict.isDrop { text += " [expected \(expected.rawValue)]" }
+        return text
+    }
+
+    public static func word(_ verdict: PacketVerdict) -> String {
+        switch verdict {
+        case .accepted: "accept"
+        case .dropped: "drop"
+        case .rejected: "reject"
+        }
+    }
+
+    /// The totals block: per verdict, then per decider, then the mismatches.
+    public static func totals(_ tally: DryRunTally, _ evaluator: Evaluator) -> [String] {
+        var lines = ["\(tally.packets) packets: \(tally.accepted) accepted, \(tally.dropped) dropped, \(tally.rejected) rejected"]
+        for (decider, packets) in tally.deciders(evaluator) {
+            lines.append("  \(packets)\t\(decider)")
+        }
+        if tally.hasMismatches {
+            lines.append("\(tally.mismatches.count) packets did not get the expected verdict:")
+            for mismatch in tally.mismatches {
+                lines.append("  #\(mismatch.number) \(mismatch.packet.displayText): expected \(mismatch.expected.rawValue), got \(word(mismatch.verdict)) by \(evaluator.decider(mismatch.decision))")
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,136 @@
+/// The evaluator's chain semantics over regions of (source, destination) pairs instead of
+/// single packets, for one interface, one family and one resolution of the choices a
+/// packet's addresses do not fix (whether it is TCP, which `limit`s are within their rate).
+/// It reads the same compiled `Program` as `Evaluator`, step for step.
+struct SymbolicWalk<Address: IPAddressProtocol> {
+    typealias Area = Region<Address>
+
+    let program: Program
+    let facts: InterfaceFacts
+    let scenario: WalkScenario
+    let sets: [IntervalSet<Address>]
+
+    init(program: Program, interfaceName: String, scenario: WalkScenario) {
+        self.program = program
+        facts = InterfaceFacts(name: interfaceName, tests: program.interfaceTests)
+        self.scenario = scenario
+        // The step kind (.ipv4 / .ipv6) fixes the family, so only one table is read.
+        sets = Address.family == .ipv4 ? program.ipv4Sets as! [IntervalSet<Address>] : program.ipv6Sets as! [IntervalSet<Address>]
+    }
+
+    /// Everything spoofguard's chains drop on `path`, the kernel's own checks left out.
+    func dropped(on path: ReceivePath) -> Area {
+        var dropped = Area.empty
+        var remaining = Area.all
+        let stage = path == .routed ? program.preroutingChains : program.bridgeChains
+        let ingress = program.ingressChains.filter { chain in
+            program.chains[chain].deviceTest.map(facts.matches) ?? false
+        }
+        for chain in ingress + stage where program.chains[chain].families.contains(Address.family) {
+            let exit = run(chain, remaining)
+            var chainDropped = exit.dropped
+            if program.chains[chain].base?.policy == .drop { chainDropped = chainDropped.union(exit.returned) }
+            dropped = dropped.union(chainDropped)
+            remaining = remaining.subtracting(chainDropped)
+        }
+        return dropped
+    }
+
+    enum Effect {
+        case none, drop, accept, `return`
+        case jump(Int), goto(Int)
+    }
+
+    /// The box of pairs a rule matches and what it then does; nil when it cannot match here.
+    func match(_ rule: Int) -> (box: Area.Box, effect: Effect)? {
+        var box = Area.Box(source: .all, destination: .all)
+        func narrow(_ field: AddressField, _ set: Int, _ negated: Bool) {
+            let allowed = negated ? sets[set].complement : sets[set]
+            if field == .source { box.source = box.source.intersection(allowed) } else { box.destination = box.destination.intersection(allowed) }
+        }
+        for step in program.rules[rule].steps {
+            switch step {
+            case .interface(let test, let negated):
+                if facts.matches(test) == negated { return nil }
+            case .family(let family, let negated):
+                if (Address.family == family) == negated { return nil }
+            case .ipv4(let field, let set, let negated):
+                guard Address.family == .ipv4 else { return nil }
+                narrow(field, set, negated)
+            case .ipv6(let field, let set, let negated):
+                guard Address.family == .ipv6 else { return nil }
+                narrow(field, set, negated)
+            case .transportIsTCP:
+                if !scenario.isTCP { return nil }
+            case .counter, .log:
+                continue
+            case .limit(let limit):
+                if !scenario.limitsWithinRate.contains(limit) { return nil }
+            case .reject:
+                return box.isEmpty ? nil : (box, .drop)
+            case .verdict(let verdict):
+                if box.isEmpty { return nil }
+                switch verdict {
+                case .accept: return (box, .accept)
+                case .drop: return (box, .drop)
+                case .continue: return (box, .none)
+                case .return: return (box, .return)
+                case .jump(let target): return (box, .jump(target))
+                case .goto(let target): return (box, .goto(target))
+                }
+            }
+        }
+        return (box, .none)
+    }
+
+    struct Exit {
+        var dropped = Area.empty
+        var accepted = Area.empty
+        var returned = Area.empty
+    }
+
+    /// First-match semantics: each rule takes its box out of what is still running.
+    func run(_ chain: Int, _ input: Area) -> Exit {
+        var exit = Exit()
+        var remaining = input
+        for rule in program.chains[chain].rules {
+            if remaining.isEmpty { break }
+            guard let (box, effect) = match(rule) else { continue }
+            let hit = remaining.intersection(box)
+            if hit.isEmpty { continue }
+            switch effect {
+            case .none:
+                continue
+            case .drop:
+                exit.dropped = exit.dropped.union(hit)
+                remaining = remaining.subtracting(hit)
+            case .accept:
+                exit.accepted = exit.accepted.union(hit)
+                remaining = remaining.subtracting(hit)
+            case .return:
+                exit.returned = exit.returned.union(hit)
+                remaining = remaining.subtracting(hit)
+            case .jump(let target):
+                let called = run(target, hit)
+                exit.dropped = exit.dropped.union(called.dropped)
+                exit.accepted = exit.accepted.union(called.accepted)
+                remaining = remaining.subtracting(called.dropped).subtracting(called.accepted)
+            case .goto(let target):
+                let called = run(target, hit)
+                exit.dropped = exit.dropped.union(called.dropped)
+                exit.accepted = exit.accepted.union(called.accepted)
+                exit.returned = exit.returned.union(called.returned)
+                remaining = remaining.subtracting(hit)
+            }
+        }
+        exit.returned = exit.returned.union(remaining)
+        return exit
+    }
+}
+
+/// What a packet's addresses leave open, fixed for one walk.
+struct WalkScenario: Hashable, Sendable {
+    var isTCP: Bool
+    /// Limits (by index) that the packet finds within their rate.
+    var limitsWithinRate: Set<Int>
+}
