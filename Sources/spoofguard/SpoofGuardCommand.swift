@@ -26,6 +26,7 @@ struct SpoofGuardCommand: ParsableCommand {
             StatusCommand.self,
             DiffCommand.self,
             RemoveCommand.self,
+            TryCommand.self,
         ]
     )
 }
