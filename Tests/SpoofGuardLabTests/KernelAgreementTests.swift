@@ -32,21 +32,9 @@ struct KernelAgreementTests {
         // (KernelFactsTests.onlyTheZeroAddressIsAMartianDestinationInZeroNetwork). Those
         // disagreements are a known issue; any other is a failure. Once the evaluator is fixed,
         // `known` stays empty and this block can go.
-        let zeroNetwork = IPv4Prefix(network: IPv4Address(0, 0, 0, 0), length: 8)!
-        func isZeroNetworkDestination(_ d: AgreementHarness.Disagreement) -> Bool {
-            guard case .v4(let destination) = d.injection.packet.destination else { return false }
-            return zeroNetwork.contains(destination) && destination != .zero && d.predicted == .droppedAfterPrerouting
-        }
-        let known = outcome.report.disagreements.filter(isZeroNetworkDestination)
-        let others = outcome.report.disagreements.filter { !isZeroNetworkDestination($0) }
-        let shown = others.prefix(20).map { "  \($0)" }.joined(separator: "\n")
-        #expect(others.isEmpty,
-                "\(name).json, seed \(seed) (SPOOFGUARD_SEED=\(seed) replays): \(others.count) disagreements\n\(shown)")
-        if !known.isEmpty {
-            withKnownIssue("evaluator: only 0.0.0.0, not 0.0.0.0/8, is a martian destination on kernel 6.18") {
-                Issue.record("\(known.count) packets to 0.0.0.0/8 destinations predicted dropped, routed by the kernel; first: \(known[0])")
-            }
-        }
+        let shown = outcome.report.disagreements.prefix(20).map { "  \($0)" }.joined(separator: "\n")
+        #expect(outcome.report.disagreements.isEmpty,
+                "\(name).json, seed \(seed) (SPOOFGUARD_SEED=\(seed) replays): \(outcome.report.disagreements.count) disagreements\n\(shown)")
         #expect(outcome.report.packets == Self.packetsPerPolicy)
         print("kernel agreement \(name).json seed \(seed): \(outcome.report.packets) packets, \(outcome.report.groups) groups, "
               + outcome.report.agreed.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: "; "))
