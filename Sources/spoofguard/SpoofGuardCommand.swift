@@ -24,6 +24,8 @@ struct SpoofGuardCommand: ParsableCommand {
             StatusCommand.self,
             DiffCommand.self,
             RemoveCommand.self,
+            ConfirmCommand.self,
+            RevertPendingCommand.self,
         ]
     )
 }
