@@ -40,7 +40,13 @@ struct ApplyCommand: ParsableCommand {
         do {
             report = try namespace.kernel().apply(ruleset, check: check)
         } catch {
-            pending?.cancel()
+            // An ApplyError means the transaction may have been committed (outcome unknown, or
+            // read back different): keep the revert armed. Anything else changed nothing.
+            if error is ApplyError, let revertAfter {
+                printError("spoofguard: the revert stays armed: the previous table returns in \(revertAfter) s unless `spoofguard confirm` runs")
+            } else {
+                pending?.cancel()
+            }
             throw KernelFailure.exit(for: error)
         }
         // Nothing changed, nothing to revert.

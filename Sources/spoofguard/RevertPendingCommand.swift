@@ -40,7 +40,14 @@ struct RevertPendingCommand: ParsableCommand {
         var remaining = seconds
         while remaining > 0 { remaining = sleep(remaining) }
         guard file.claim() else { return }  // confirmed (or cancelled) in time
-        let kernel = try NetfilterKernel(namespace: namespace.namespace)
-        try Revert.restore(previous, tableNames: [table], in: kernel)
+        do {
+            let kernel = try NetfilterKernel(namespace: namespace.namespace)
+            try Revert.restore(previous, tableNames: [table], in: kernel)
+        } catch {
+            // Nobody is watching this process: leave the failure where an operator looks.
+            let report = "spoofguard: the revert of table \(table) failed: \(error)\nit was to restore:\n\(NftTextRenderer.listing(previous))"
+            _ = FileManager.default.createFile(atPath: file.path + ".revert-failed", contents: Data(report.utf8))
+            throw ExitCode.failure
+        }
     }
 }

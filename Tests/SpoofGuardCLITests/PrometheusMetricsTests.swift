@@ -22,7 +22,7 @@ struct PrometheusMetricsTests {
     }
 
     static func script(_ name: String) -> String {
-        BuiltBinary.packageRoot.appendingPathComponent("Tests/SpoofGuardCLITests/Scripts/\(name)").path
+        BuiltBinary.packageRoot.appendingPathComponent("Tests/Scripts/\(name)").path
     }
 
     static func parse(_ text: String) throws -> [String: Family] {
