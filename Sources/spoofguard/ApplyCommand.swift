@@ -32,6 +32,13 @@ struct ApplyCommand: ParsableCommand {
         var revertAfter: UInt32?
     }
 
+    func validate() throws {
+        if revertAfter == 0 { throw ValidationError("--revert-after needs at least 1 second") }
+        if revertAfter != nil && check {
+            throw ValidationError("--revert-after and --check exclude each other: a check commits nothing")
+        }
+    }
+
     func run() throws {
         let policy = try loadPolicyOrExit(self.policy)
         let ruleset = Compiler.compile(policy)
@@ -73,10 +80,6 @@ struct ApplyCommand: ParsableCommand {
     /// Starts the detached `revert-pending` process and waits until it has read the current
     /// tables and recorded the pending state; only then may the apply go ahead.
     func startRevertTimer(table: String, seconds: UInt32) throws -> PendingRevertTimer {
-        if check {
-            printError("spoofguard: --revert-after and --check exclude each other: a check commits nothing")
-            throw ExitCode.usage
-        }
         let file = PendingRevertFile(directory: runtimeDir, netns: namespace.netns, table: table)
         if file.exists {
             printError("spoofguard: an earlier apply --revert-after is still pending (\(file.path)); run `spoofguard confirm` or wait for it to revert")

@@ -92,5 +92,13 @@ struct RevertAfterTests {
         #expect(second.error.contains("still pending"))
         #expect(try ns.nft("list", "ruleset").output == applied)
         #expect(try spoofguard(ns, "confirm").output.contains("confirmed"))
+
+        for arguments in [["--revert-after", "0"], ["--revert-after", "5", "--check"]] {
+            let refused = try KernelCommandTests.execute([KernelCommandTests.binary, "apply", example("router.json")] + arguments
+                                                         + ["--netns", ns.name, "--runtime-dir", runtime])
+            #expect(refused.status == 64, "\(arguments)")
+        }
+        #expect(pendingFiles().isEmpty)
+        #expect(try ns.nft("list", "ruleset").output == applied)
     }
 }
