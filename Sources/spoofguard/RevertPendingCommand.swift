@@ -21,6 +21,11 @@ struct RevertPendingCommand: ParsableCommand {
         // Its own session: closing the operator's SSH session (SIGHUP) must not cancel the revert.
         _ = setsid()
         signal(SIGHUP, SIG_IGN)
+        // The spawning thread's blocked signals are inherited; `confirm` ends this process with
+        // SIGTERM, so it must not stay blocked.
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
         let file = PendingRevertFile(directory: runtimeDir, netns: namespace.netns, table: table)
         let previous: Ruleset
         do {

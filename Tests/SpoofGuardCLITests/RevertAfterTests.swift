@@ -31,6 +31,24 @@ struct RevertAfterTests {
         return listing
     }
 
+    /// The timer's pid, from the pending record.
+    func timerPID() throws -> Int32? {
+        guard let name = pendingFiles().first(where: { $0.hasSuffix(".json") }) else { return nil }
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runtime + "/" + name))) as? [String: Any]
+        return (record?["pid"] as? Int).map(Int32.init)
+    }
+
+    /// Polls (10 s at most, well inside the 30 s windows it is used with) until `pid` has
+    /// exited: gone, or a zombie awaiting its reaper.
+    func waitUntilEnded(_ pid: Int32) -> Bool {
+        for _ in 0..<100 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            if stat.split(separator: ")").last?.split(separator: " ").first == "Z" { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
     @Test func silenceRestoresThePreviousTableExactly() throws {
         let ns = try Namespace()
         defer { try? FileManager.default.removeItem(atPath: runtime) }
@@ -87,11 +105,13 @@ struct RevertAfterTests {
 
         #expect(try spoofguard(ns, "apply", example("strict.json"), "--revert-after", "30").status == 0)
         let applied = try ns.nft("list", "ruleset").output
+        let timer = try #require(try timerPID())
         let second = try spoofguard(ns, "apply", example("router.json"), "--revert-after", "30")
         #expect(second.status == 69)
         #expect(second.error.contains("still pending"))
         #expect(try ns.nft("list", "ruleset").output == applied)
         #expect(try spoofguard(ns, "confirm").output.contains("confirmed"))
+        #expect(waitUntilEnded(timer), "confirm leaves the timer process \(timer) running")
 
         for arguments in [["--revert-after", "0"], ["--revert-after", "5", "--check"]] {
             let refused = try KernelCommandTests.execute([KernelCommandTests.binary, "apply", example("router.json")] + arguments
