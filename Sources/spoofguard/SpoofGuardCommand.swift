@@ -27,6 +27,8 @@ struct SpoofGuardCommand: ParsableCommand {
             DiffCommand.self,
             RemoveCommand.self,
             TryCommand.self,
+            ConfirmCommand.self,
+            RevertPendingCommand.self,
         ]
     )
 }
