@@ -173,13 +173,13 @@ _spoofguard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|compile|apply|status|diff|remove|confirm|help)
+    check|compile|dry-run|verify|apply|status|diff|remove|try|confirm|help)
         # Offer subcommand argument completions
         "_spoofguard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check compile apply status diff remove confirm help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check compile dry-run verify apply status diff remove try confirm help' -- "${cur}"))
         ;;
     esac
 }
@@ -209,6 +209,32 @@ _spoofguard_compile() {
         return
         ;;
     esac
+}
+
+_spoofguard_dry-run() {
+    repeating_flags=()
+    non_repeating_flags=(--drops --summary --json --kernel-checks --no-kernel-checks --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--packets --iif)
+    __spoofguard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--packets')
+        return
+        ;;
+    '--iif')
+        return
+        ;;
+    esac
+}
+
+_spoofguard_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __spoofguard_offer_flags_options 1
 }
 
 _spoofguard_apply() {
@@ -282,6 +308,27 @@ _spoofguard_remove() {
         return
         ;;
     '--netns')
+        return
+        ;;
+    esac
+}
+
+_spoofguard_try() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--packets --count --seed)
+    __spoofguard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--packets')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--seed')
         return
         ;;
     esac
