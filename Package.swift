@@ -24,11 +24,16 @@ let package = Package(
             providers: [.apt(["libnftnl-dev", "libmnl-dev"])]
         ),
         .target(name: "SpoofGuardNetlink", dependencies: ["SpoofGuard", "CNetfilter"]),
+        // The kernel lab behind `spoofguard try` and the kernel-agreement tests: throwaway
+        // network namespaces, veth links, frame injection, kernel counters. Needs CAP_NET_ADMIN.
+        .target(name: "CSpoofGuardLab"),
+        .target(name: "SpoofGuardLab", dependencies: ["SpoofGuard", "SpoofGuardNetlink", "CSpoofGuardLab"]),
         .executableTarget(
             name: "spoofguard",
             dependencies: [
                 "SpoofGuard",
                 "SpoofGuardNetlink",
+                "SpoofGuardLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +49,7 @@ let package = Package(
             exclude: ["Policy/Invalid"]
         ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
+        .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
         .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "spoofguard", "spoofguard-bench"]),
     ],

@@ -41,7 +41,10 @@ struct CompileCommand: ParsableCommand {
             return
         }
         do {
-            try text.write(toFile: output, atomically: true, encoding: .utf8)
+            // A regular file is replaced atomically, so a reader never sees half a ruleset; anything
+            // else (/dev/null, a FIFO, a symlink) is written through, which a rename would destroy.
+            let type = try? FileManager.default.attributesOfItem(atPath: output)[.type] as? FileAttributeType
+            try text.write(toFile: output, atomically: type == nil || type == .typeRegular, encoding: .utf8)
         } catch {
             printError("\(output): cannot write: \(error.localizedDescription)")
             throw ExitCode.osError

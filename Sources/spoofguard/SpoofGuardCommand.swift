@@ -26,6 +26,9 @@ struct SpoofGuardCommand: ParsableCommand {
             StatusCommand.self,
             DiffCommand.self,
             RemoveCommand.self,
+            TryCommand.self,
+            ConfirmCommand.self,
+            RevertPendingCommand.self,
         ]
     )
 }

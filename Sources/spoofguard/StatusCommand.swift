@@ -9,7 +9,12 @@ struct StatusCommand: ParsableCommand {
 
     @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
     @OptionGroup var namespace: NamespaceOption
-    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print JSON (as --format json).") var json = false
+    @Option(help: "Output: text, json, or prometheus (node_exporter textfile-collector metrics).") var format: StatusFormat = .text
+
+    enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, prometheus
+    }
 
     func run() throws {
         let status: LoadedGuard
@@ -19,7 +24,11 @@ struct StatusCommand: ParsableCommand {
         } catch {
             throw KernelFailure.exit(for: error)
         }
-        if json {
+        if format == .prometheus {
+            print(PrometheusMetrics.render(status, table: table, families: NetfilterKernel.managedFamilies.map(\.rawValue)), terminator: "")
+            return
+        }
+        if json || format == .json {
             try printJSON(status)
             return
         }

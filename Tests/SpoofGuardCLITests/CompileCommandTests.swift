@@ -33,6 +33,23 @@ struct CompileCommandTests {
         #expect(try String(contentsOf: file, encoding: .utf8) == (try Self.contents("Rules/strict.nft")))
     }
 
+    /// `-o /dev/null` once replaced the device with a regular file (an atomic write renames over
+    /// its target). A symlink stands in for it here: it must stay a link, written through.
+    @Test func writesThroughWhatIsNotARegularFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spoofguard-compile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("target.nft"), link = directory.appendingPathComponent("link.nft")
+        _ = FileManager.default.createFile(atPath: target.path, contents: nil)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let result = try BuiltBinary.run(["compile", "Examples/strict.json", "-o", link.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try FileManager.default.attributesOfItem(atPath: link.path)[.type] as? FileAttributeType == .typeSymbolicLink)
+        #expect(try String(contentsOf: target, encoding: .utf8) == (try Self.contents("Rules/strict.nft")))
+        #expect(try BuiltBinary.run(["compile", "Examples/strict.json", "-o", "/dev/null"]).status == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType == .typeCharacterSpecial)
+    }
+
     @Test func invalidPolicyExits65AndWritesNothing() throws {
         let result = try BuiltBinary.run(["compile", "-"], standardInput: #"{"version": 1, "hooks": ["postrouting"]}"#)
         #expect(result.status == 65)

@@ -14,7 +14,7 @@ public enum KernelStage: Hashable, Sendable, CustomStringConvertible {
 
     public enum Martian: String, Hashable, Sendable {
         case loopback = "127/8"
-        case zeroNetwork = "0/8"
+        case unspecified = "0.0.0.0"
         case multicastOrBroadcast = "multicast or limited broadcast"
     }
 
@@ -31,7 +31,10 @@ public enum KernelStage: Hashable, Sendable, CustomStringConvertible {
 
 enum KernelChecks {
     static let ipv4Loopback = IPv4Prefix(network: IPv4Address(127, 0, 0, 0), length: 8)!
-    static let ipv4ZeroNetwork = IPv4Prefix(network: IPv4Address(0, 0, 0, 0), length: 8)!
+    /// Only 0.0.0.0 itself: since Linux 5.3 ("Allow 0.0.0.0/8 as a valid address range")
+    /// ipv4_is_zeronet() tests for 0.0.0.0 alone; the kernel lab confirmed it on 6.18 (packets
+    /// to 0.1.2.3 are forwarded). ADDRESSES.md's "destination 0.0.0.0/8 is dropped" predates that.
+    static let ipv4Unspecified = IPv4Prefix(host: IPv4Address(0, 0, 0, 0))
     static let ipv4Multicast = IPv4Prefix(network: IPv4Address(224, 0, 0, 0), length: 4)!
     /// 224.0.0.0/24: link-local multicast, which a 0/8 source may still reach.
     static let ipv4LocalMulticast = IPv4Prefix(network: IPv4Address(224, 0, 0, 0), length: 24)!
@@ -57,14 +60,14 @@ enum KernelChecks {
             // ip_mc_validate_source (the IGMP exemption for 0/8 sources is not modelled).
             if ipv4Multicast.contains(source) || source == ipv4LimitedBroadcast { return .ipv4MartianSource(.multicastOrBroadcast) }
             if ipv4Loopback.contains(source) && !routeLocalnet { return .ipv4MartianSource(.loopback) }
-            if ipv4ZeroNetwork.contains(source) && !ipv4LocalMulticast.contains(destination) { return .ipv4MartianSource(.zeroNetwork) }
+            if ipv4Unspecified.contains(source) && !ipv4LocalMulticast.contains(destination) { return .ipv4MartianSource(.unspecified) }
             return nil
         }
         if ipv4Multicast.contains(source) || source == ipv4LimitedBroadcast { return .ipv4MartianSource(.multicastOrBroadcast) }
         // Limited broadcast (and 0.0.0.0 → 0.0.0.0) goes to broadcast input: DHCP works.
         if destination == ipv4LimitedBroadcast || (source.bits == 0 && destination.bits == 0) { return nil }
-        if ipv4ZeroNetwork.contains(source) { return .ipv4MartianSource(.zeroNetwork) }
-        if ipv4ZeroNetwork.contains(destination) { return .ipv4MartianDestination(.zeroNetwork) }
+        if ipv4Unspecified.contains(source) { return .ipv4MartianSource(.unspecified) }
+        if ipv4Unspecified.contains(destination) { return .ipv4MartianDestination(.unspecified) }
         if ipv4Loopback.contains(destination) {
             return routeLocalnet ? nil : .ipv4MartianDestination(.loopback)
         }
@@ -77,13 +80,13 @@ enum KernelChecks {
     /// turn the concrete checks into an exact region without restating them.
     static var ipv4SourceCells: [IPv4Set] {
         let special = [ipv4Multicast.range, ipv4LimitedBroadcast.bits...ipv4LimitedBroadcast.bits,
-                       ipv4ZeroNetwork.range, ipv4Loopback.range]
+                       ipv4Unspecified.range, ipv4Loopback.range]
         return partition(of: special + [0...0], IPv4Address.self)
     }
 
     static var ipv4DestinationCells: [IPv4Set] {
         let special = [ipv4LocalMulticast.range, ipv4Multicast.range, ipv4LimitedBroadcast.bits...ipv4LimitedBroadcast.bits,
-                       ipv4ZeroNetwork.range, ipv4Loopback.range]
+                       ipv4Unspecified.range, ipv4Loopback.range]
         return partition(of: special + [0...0], IPv4Address.self)
     }
 

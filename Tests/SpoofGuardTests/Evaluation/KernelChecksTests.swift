@@ -12,10 +12,13 @@ import Testing
         #expect(Self.v4("192.0.2.1", "127.0.0.1") == .ipv4MartianDestination(.loopback))
         #expect(Self.v4("127.0.0.1", "192.0.2.1", localnet: true) == nil)
         #expect(Self.v4("192.0.2.1", "127.0.0.1", localnet: true) == nil)
-        // DHCP: 0.0.0.0 to limited broadcast is delivered; 0/8 elsewhere is martian.
+        // DHCP: 0.0.0.0 to limited broadcast is delivered; 0.0.0.0 elsewhere is martian.
         #expect(Self.v4("0.0.0.0", "255.255.255.255") == nil)
-        #expect(Self.v4("0.0.0.0", "192.0.2.1") == .ipv4MartianSource(.zeroNetwork))
-        #expect(Self.v4("192.0.2.1", "0.1.2.3") == .ipv4MartianDestination(.zeroNetwork))
+        #expect(Self.v4("0.0.0.0", "192.0.2.1") == .ipv4MartianSource(.unspecified))
+        #expect(Self.v4("192.0.2.1", "0.0.0.0") == .ipv4MartianDestination(.unspecified))
+        // Since Linux 5.3 the rest of 0.0.0.0/8 is ordinary unicast (seen by the kernel lab).
+        #expect(Self.v4("192.0.2.1", "0.1.2.3") == nil)
+        #expect(Self.v4("0.1.2.3", "192.0.2.1") == nil)
         #expect(Self.v4("224.0.0.1", "192.0.2.1") == .ipv4MartianSource(.multicastOrBroadcast))
         #expect(Self.v4("127.0.0.1", "255.255.255.255") == nil, "broadcast input comes before the loopback check")
         #expect(Self.v4("127.0.0.1", "239.1.1.1") == .ipv4MartianSource(.loopback))

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Why the lab could not be built, driven or read. Each case names what failed and how to fix it.
+public enum LabError: Error, CustomStringConvertible, Sendable {
+    /// The caller lacks CAP_NET_ADMIN (or cannot create namespaces).
+    case permissionDenied(String)
+    /// A system call failed.
+    case system(call: String, errno: Int32, context: String)
+    /// An external command (iproute2) failed or is missing.
+    case command(arguments: [String], status: Int32, output: String)
+    /// The kernel reported something the lab cannot interpret.
+    case unexpected(String)
+
+    public var description: String {
+        switch self {
+        case .permissionDenied(let what):
+            return "permission denied: \(what); the kernel lab needs CAP_NET_ADMIN (run as root or under `unshare -Urn`)"
+        case let .system(call, code, context):
+            return "\(call) failed for \(context): \(String(cString: strerror(code))) (errno \(code))"
+        case let .command(arguments, status, output):
+            let shown = output.isEmpty ? "" : ": " + output.trimmingCharacters(in: .whitespacesAndNewlines)
+            if status == 127 { return "`\(arguments.first ?? "")` is not installed; the kernel lab needs iproute2" }
+            return "`\(arguments.joined(separator: " "))` exited with status \(status)\(shown)"
+        case .unexpected(let what):
+            return what
+        }
+    }
+
+    public var isPermissionDenied: Bool {
+        switch self {
+        case .permissionDenied: true
+        case .system(_, let code, _): code == EPERM || code == EACCES
+        case .command(_, _, let output): output.contains("Operation not permitted") || output.contains("Permission denied")
+        case .unexpected: false
+        }
+    }
+
+    static func check(_ result: Int32, _ call: String, _ context: String) throws(LabError) -> Int32 {
+        guard result >= 0 else {
+            let code = -result
+            if code == EPERM || code == EACCES { throw .permissionDenied("\(call) for \(context)") }
+            throw .system(call: call, errno: code, context: context)
+        }
+        return result
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import SpoofGuard
+import SpoofGuardLab
+
+struct TryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "try",
+        abstract: "Hold the evaluator's predictions against a real kernel in throwaway namespaces.",
+        discussion: """
+            Builds two fresh network namespaces with veth links named after the policy's \
+            interfaces, loads the policy there over netlink, injects the packets of --packets \
+            (or --count random packets from --seed) as real frames, and compares, packet by \
+            packet, the evaluator's prediction with the kernel's counters. Never touches the \
+            host's own namespace; cleans up on exit and on SIGINT/SIGTERM. Needs CAP_NET_ADMIN \
+            and iproute2. Exit 0 when every packet agrees, 1 on any disagreement, 77 without \
+            permission.
+            """
+    )
+
+    @Argument(help: "The policy file, or - for standard input.")
+    var policy: String
+
+    @Option(help: "Packets to send (JSON, JSON lines, pcap, pcapng); their interfaces must be lab interfaces.")
+    var packets: String?
+
+    @Option(help: "How many random packets to generate when --packets is not given.")
+    var count = 1000
+
+    @Option(help: "Seed for the random packets (printed, so a run can be replayed).")
+    var seed: UInt64?
+
+    @Flag(help: "Print the result as JSON on standard output.")
+    var json = false
+
+    func run() throws {
+        let loaded = try loadPolicyOrExit(policy)
+        var given: [Packet]?
+        if let packets {
+            do {
+                given = try PacketSource.read(contentsOf: packets).packets
+            } catch {
+                printError(error.description)
+                throw ExitCode(error.exitCode)
+            }
+        }
+        let seed = seed ?? UInt64.random(in: 0...UInt64.max)
+        let outcome: TrySession.Outcome
+        do {
+            outcome = try TrySession(policy: loaded).run(packets: given, count: count, seed: seed,
+                                                         driver: NetlinkRulesetDriver(),
+                                                         predictor: Fate.evaluatorPredictions)
+        } catch let error as LabError {
+            printError("spoofguard try: \(error)")
+            throw error.isPermissionDenied ? ExitCode.noPermission : ExitCode.osError
+        } catch {
+            printError("spoofguard try: \(error)")
+            throw "\(error)".contains("Operation not permitted") ? ExitCode.noPermission : ExitCode.unavailable
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(TryReport(outcome)), as: UTF8.self))
+        } else {
+            print(outcome.text)
+        }
+        if !outcome.report.isAgreement { throw ExitCode.foundDifference }
+    }
+}
