@@ -35,7 +35,7 @@ let package = Package(
             name: "SpoofGuardTests",
             dependencies: ["SpoofGuard"],
             // Test data read through #filePath, not bundled resources.
-            exclude: ["Policy/Invalid"]
+            exclude: ["Policy/Invalid", "Packets/Invalid"]
         ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
