@@ -67,6 +67,12 @@ import Testing
             [.meta(.l4proto, destination: 1), .cmp(.equal, source: 1, data: [6]), .verdict(.drop)],
             [.limit(rate: 1, unit: 7, burst: 5)],
             [.meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: Array("eth0".utf8) + [0, 1])],
+            // Found by Fuzz/Targets/delinearize: comparing zero bytes of iifname was read as the
+            // bare wildcard "*", a rule Linearize (rightly) cannot write back.
+            [.meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: [])],
+            [.meta(.nfproto, destination: 1), .meta(.protocol, destination: 1), .log(prefix: "a", group: nil),
+             .meta(.protocol, destination: 0), .log(prefix: nil, group: 1), .meta(.nfproto, destination: 1),
+             .meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: [])],
         ]
         for expressions in cases {
             #expect(throws: DelinearizeError.self) { try Delinearize.rule(expressions, family: .inet) }

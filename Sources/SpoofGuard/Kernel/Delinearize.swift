@@ -171,6 +171,11 @@ public enum Delinearize {
 
     /// 16 bytes ending in NUL: an exact name; fewer bytes without NUL: a prefix wildcard.
     static func interfacePattern(_ data: [UInt8], _ expression: KernelExpression) throws(DelinearizeError) -> InterfacePattern {
+        // Zero bytes would be the bare wildcard "*", which matches every name: nft never writes
+        // it, and the IR cannot carry it back to the kernel (found by Fuzz/Targets/delinearize).
+        guard !data.isEmpty else {
+            throw DelinearizeError(expression: expression, reason: "compares no bytes of the interface name, so it matches every interface")
+        }
         let isWildcard = !data.contains(0)
         let stemBytes = isWildcard ? data : Array(data.prefix { $0 != 0 })
         if !isWildcard, data.count != 16 || data.dropFirst(stemBytes.count).contains(where: { $0 != 0 }) {
