@@ -83,6 +83,15 @@ import Testing
 @Suite struct KernelDependencyFamilyTests {
     /// `meta protocol` is the dependency only where Linearize emits it (netdev, bridge); in an
     /// inet table it is a match spoofguard does not model, and raising it would not round-trip.
+    /// Found by Fuzz/Targets/delinearize: an arp table's network header is ARP, so a load at
+    /// network + 16 there is no IPv4 destination (and Linearize could not write it back).
+    @Test func noAddressMatchInAnArpTable() throws {
+        let expressions: [KernelExpression] = [.payload(.network, offset: 16, length: 4, destination: 1),
+                                               .cmp(.equal, source: 1, data: [127, 0, 0, 0]), .verdict(.accept)]
+        #expect(throws: DelinearizeError.self) { try Delinearize.rule(expressions, family: .arp) }
+        #expect(try Delinearize.rule(expressions, family: .ip).statements.count == 2)
+    }
+
     @Test func metaProtocolOnlyInNetdevAndBridge() throws {
         let expressions: [KernelExpression] = [.meta(.protocol, destination: 1), .cmp(.equal, source: 1, data: [0x08, 0x00]), .verdict(.drop)]
         #expect(throws: DelinearizeError.self) { try Delinearize.rule(expressions, family: .inet) }

@@ -29,6 +29,11 @@ public enum Delinearize {
 
         func addressMatch(offset: UInt32, loaded: UInt32, prefixLength: Int, data: [UInt8]?, expression: KernelExpression)
             throws(DelinearizeError) -> (MatchSubject, IPPrefix?) {
+            // Only these families put an IP header under `network`; in an arp table it is ARP
+            // (found by Fuzz/Targets/delinearize: read as an IPv4 match Linearize cannot write).
+            guard family.impliedAddressFamily != nil || [.inet, .netdev, .bridge].contains(family) else {
+                throw DelinearizeError(expression: expression, reason: "loads from the network header of a \(family.rawValue) table, which is not IP")
+            }
             guard let (addressFamily, field) = addressField(offset: offset, length: loaded, context: context) else {
                 throw DelinearizeError(expression: expression, reason: "loads \(loaded) bytes at network header + \(offset), which is no address field spoofguard uses")
             }
