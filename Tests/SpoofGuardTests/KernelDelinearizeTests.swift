@@ -70,6 +70,12 @@ import Testing
             // Found by Fuzz/Targets/delinearize: comparing zero bytes of iifname was read as the
             // bare wildcard "*", a rule Linearize (rightly) cannot write back.
             [.meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: [])],
+            // Found by Fuzz/Targets/delinearize: a load overwritten before use let the first of
+            // two `meta nfproto` dependencies survive as a match that does not round-trip.
+            [.meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]),
+             .payload(.network, offset: 16, length: 1, destination: 1),
+             .meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]),
+             .payload(.network, offset: 16, length: 1, destination: 1), .cmp(.equal, source: 1, data: [127]), .verdict(.accept)],
             [.meta(.nfproto, destination: 1), .meta(.protocol, destination: 1), .log(prefix: "a", group: nil),
              .meta(.protocol, destination: 0), .log(prefix: nil, group: 1), .meta(.nfproto, destination: 1),
              .meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: [])],

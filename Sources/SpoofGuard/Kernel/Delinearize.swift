@@ -20,7 +20,20 @@ public enum Delinearize {
         var dependencyIndex: Int?
         var tcpDependency = false
 
+        // Registers loaded and not yet read. nft never overwrites a load before using it; a
+        // dead load would let a dependency and its address match pair up wrongly (found by
+        // Fuzz/Targets/delinearize), so it is refused.
+        var unread: Set<UInt32> = []
+        func load(_ register: UInt32, _ value: RegisterContent, for expression: KernelExpression) throws(DelinearizeError) {
+            guard !unread.contains(register) else {
+                throw DelinearizeError(expression: expression, reason: "overwrites register \(register) before its previous load was used")
+            }
+            registers[register] = value
+            unread.insert(register)
+        }
+
         func content(_ register: UInt32, for expression: KernelExpression) throws(DelinearizeError) -> RegisterContent {
+            unread.remove(register)
             guard let value = registers[register] else {
                 throw DelinearizeError(expression: expression, reason: "reads register \(register) before anything was loaded into it")
             }
@@ -61,19 +74,19 @@ public enum Delinearize {
         for expression in expressions {
             switch expression {
             case let .meta(key, destination):
-                registers[destination] = .meta(key)
+                try load(destination, .meta(key), for: expression)
             case let .payload(base, offset, length, destination):
                 guard base == .network else {
                     throw DelinearizeError(expression: expression, reason: "loads from the \(base) header; spoofguard matches network-header addresses only")
                 }
-                registers[destination] = .payload(offset: offset, length: length)
+                try load(destination, .payload(offset: offset, length: length), for: expression)
             case let .bitwise(source, destination, mask, xor):
                 guard case let .payload(offset, length) = try content(source, for: expression),
                       mask.count == Int(length), xor.allSatisfy({ $0 == 0 }),
                       let prefixLength = contiguousOnes(mask) else {
                     throw DelinearizeError(expression: expression, reason: "is not a prefix mask over an address load")
                 }
-                registers[destination] = .masked(offset: offset, length: length, prefixLength: prefixLength)
+                try load(destination, .masked(offset: offset, length: length, prefixLength: prefixLength), for: expression)
             case let .cmp(op, source, data):
                 let negated = op == .notEqual
                 switch try content(source, for: expression) {
