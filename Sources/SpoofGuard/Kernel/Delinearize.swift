@@ -33,9 +33,12 @@ public enum Delinearize {
         }
 
         func content(_ register: UInt32, for expression: KernelExpression) throws(DelinearizeError) -> RegisterContent {
-            unread.remove(register)
             guard let value = registers[register] else {
                 throw DelinearizeError(expression: expression, reason: "reads register \(register) before anything was loaded into it")
+            }
+            // nft reads each load once; a second comparison of it repeats a match (fourth finding).
+            guard unread.remove(register) != nil else {
+                throw DelinearizeError(expression: expression, reason: "reads register \(register) a second time; nft loads a value for each use")
             }
             return value
         }
