@@ -46,9 +46,26 @@ public final class NetfilterKernel {
         return Ruleset(tables: tables)
     }
 
-    /// Applies `ruleset` (spoofguard's tables only) following the apply contract.
+    /// How often apply starts over when another process changed the ruleset between its read
+    /// and its transaction (the kernel answered ERESTART, or a read was not consistent).
+    public static let applyAttempts = 5
+
+    /// Applies `ruleset` (spoofguard's tables only) following the apply contract. A concurrent
+    /// change seen before the commit makes it start over from a fresh read (at most
+    /// `applyAttempts` times); one committed after makes the read-back differ, reported as such.
     @discardableResult
     public func apply(_ ruleset: Ruleset, check: Bool = false) throws -> ApplyReport {
+        var attempt = 1
+        while true {
+            do {
+                return try applyOnce(ruleset, check: check)
+            } catch let error as NetlinkError where error.errno == ERESTART && attempt < Self.applyAttempts {
+                attempt += 1
+            }
+        }
+    }
+
+    private func applyOnce(_ ruleset: Ruleset, check: Bool) throws -> ApplyReport {
         let names = Set(ruleset.tables.map(\.name))
         let families = Self.managedFamilies.union(ruleset.tables.map(\.family))
         let generation = try generation()
@@ -60,6 +77,9 @@ public final class NetfilterKernel {
             current = try read(tablesNamed: names, families: families, elements: false)
             if current.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
                try read(tablesNamed: names, families: families).kernelComparable == ruleset.kernelComparable {
+                // The dumps are separate requests: only an unmoved generation proves they saw
+                // one ruleset, so that "unchanged" is not claimed from a mixture of two.
+                try requireGeneration(generation, "reading spoofguard's table")
                 return report
             }
         } catch is DelinearizeError {
@@ -83,11 +103,35 @@ public final class NetfilterKernel {
         }
         if check { return report }
         report.changed = true
-        let readBack = try read(tablesNamed: names, families: families)
+        let (readBack, readGeneration) = try consistentRead(tablesNamed: names, families: families)
         guard readBack.kernelComparable == ruleset.kernelComparable else {
-            throw ApplyError.readBackDiffers(expected: ruleset, loaded: readBack)
+            // Our commit made the generation `generation + 1`; a later one means another process
+            // committed after us and what is loaded now is its doing, not a failed transaction.
+            throw ApplyError.readBackDiffers(expected: ruleset, loaded: readBack,
+                                             replacedBy: readGeneration != generation &+ 1 ? readGeneration : nil)
         }
         return report
+    }
+
+    /// Throws ERESTART (apply starts over) when the generation is no longer `expected`.
+    private func requireGeneration(_ expected: UInt32, _ operation: String) throws(NetlinkError) {
+        let now = try generation()
+        guard now == expected else {
+            throw NetlinkError(errno: ERESTART, operation: "\(operation) (the ruleset generation moved from \(expected) to \(now))")
+        }
+    }
+
+    /// Reads the tables between two equal generation reads, so that the result is one ruleset
+    /// and not chains of one and rules of the next. Returns it with that generation.
+    private func consistentRead(tablesNamed names: Set<String>, families: Set<TableFamily>) throws -> (Ruleset, UInt32) {
+        var attempt = 1
+        while true {
+            let before = try generation()
+            let tables = try read(tablesNamed: names, families: families)
+            let after = try generation()
+            if before == after || attempt == Self.applyAttempts { return (tables, after) }
+            attempt += 1
+        }
     }
 
     /// Deletes the tables called `name` in the managed families. Returns the families removed;
@@ -124,12 +168,16 @@ public struct ApplyReport: Sendable {
 
 public enum ApplyError: Error, CustomStringConvertible {
     /// The transaction reported success but the kernel holds something else.
-    case readBackDiffers(expected: Ruleset, loaded: Ruleset)
+    /// `replacedBy` is the generation read back when another process committed after this one.
+    case readBackDiffers(expected: Ruleset, loaded: Ruleset, replacedBy: UInt32?)
     /// Replies were lost (ENOBUFS); `loadedMatches` says what a read-back found, nil if it failed.
     case outcomeUnknown(cause: NetlinkError, loadedMatches: Bool?)
 
     public var description: String {
         switch self {
+        case let .readBackDiffers(_, _, replacedBy?):
+            "the kernel committed the transaction, but another process changed the ruleset right after "
+                + "(generation \(replacedBy)): the table read back differs from the policy; run apply again"
         case .readBackDiffers:
             "the kernel accepted the transaction, but the table read back differs from the policy"
         case let .outcomeUnknown(cause, loadedMatches):

@@ -32,7 +32,7 @@ enum KernelFailure {
             return error.isKernelReply ? ExitCode.unavailable : ExitCode.osError
         case let error as ApplyError:
             printError("spoofguard: \(error)")
-            if case let .readBackDiffers(expected, loaded) = error {
+            if case let .readBackDiffers(expected, loaded, _) = error {
                 for line in RulesetDiff(expected: expected, loaded: loaded).lines { printError("  \(line)") }
             }
             return ExitCode.unavailable

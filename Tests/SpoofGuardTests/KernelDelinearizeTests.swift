@@ -67,6 +67,21 @@ import Testing
             [.meta(.l4proto, destination: 1), .cmp(.equal, source: 1, data: [6]), .verdict(.drop)],
             [.limit(rate: 1, unit: 7, burst: 5)],
             [.meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: Array("eth0".utf8) + [0, 1])],
+            // Found by Fuzz/Targets/delinearize: comparing zero bytes of iifname was read as the
+            // bare wildcard "*", a rule Linearize (rightly) cannot write back.
+            [.meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: [])],
+            // Found by Fuzz/Targets/delinearize: a load overwritten before use let the first of
+            // two `meta nfproto` dependencies survive as a match that does not round-trip.
+            [.meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]),
+             .payload(.network, offset: 16, length: 1, destination: 1),
+             .meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]),
+             .payload(.network, offset: 16, length: 1, destination: 1), .cmp(.equal, source: 1, data: [127]), .verdict(.accept)],
+            // Fourth finding: one load compared twice repeated the family match.
+            [.meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]), .cmp(.equal, source: 1, data: [2]),
+             .payload(.network, offset: 16, length: 4, destination: 1), .cmp(.equal, source: 1, data: [127, 0, 0, 1]), .verdict(.accept)],
+            [.meta(.nfproto, destination: 1), .meta(.protocol, destination: 1), .log(prefix: "a", group: nil),
+             .meta(.protocol, destination: 0), .log(prefix: nil, group: 1), .meta(.nfproto, destination: 1),
+             .meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: [])],
         ]
         for expressions in cases {
             #expect(throws: DelinearizeError.self) { try Delinearize.rule(expressions, family: .inet) }
@@ -77,6 +92,15 @@ import Testing
 @Suite struct KernelDependencyFamilyTests {
     /// `meta protocol` is the dependency only where Linearize emits it (netdev, bridge); in an
     /// inet table it is a match spoofguard does not model, and raising it would not round-trip.
+    /// Found by Fuzz/Targets/delinearize: an arp table's network header is ARP, so a load at
+    /// network + 16 there is no IPv4 destination (and Linearize could not write it back).
+    @Test func noAddressMatchInAnArpTable() throws {
+        let expressions: [KernelExpression] = [.payload(.network, offset: 16, length: 4, destination: 1),
+                                               .cmp(.equal, source: 1, data: [127, 0, 0, 0]), .verdict(.accept)]
+        #expect(throws: DelinearizeError.self) { try Delinearize.rule(expressions, family: .arp) }
+        #expect(try Delinearize.rule(expressions, family: .ip).statements.count == 2)
+    }
+
     @Test func metaProtocolOnlyInNetdevAndBridge() throws {
         let expressions: [KernelExpression] = [.meta(.protocol, destination: 1), .cmp(.equal, source: 1, data: [0x08, 0x00]), .verdict(.drop)]
         #expect(throws: DelinearizeError.self) { try Delinearize.rule(expressions, family: .inet) }

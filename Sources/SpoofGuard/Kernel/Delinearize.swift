@@ -20,15 +20,36 @@ public enum Delinearize {
         var dependencyIndex: Int?
         var tcpDependency = false
 
+        // Registers loaded and not yet read. nft never overwrites a load before using it; a
+        // dead load would let a dependency and its address match pair up wrongly (found by
+        // Fuzz/Targets/delinearize), so it is refused.
+        var unread: Set<UInt32> = []
+        func load(_ register: UInt32, _ value: RegisterContent, for expression: KernelExpression) throws(DelinearizeError) {
+            guard !unread.contains(register) else {
+                throw DelinearizeError(expression: expression, reason: "overwrites register \(register) before its previous load was used")
+            }
+            registers[register] = value
+            unread.insert(register)
+        }
+
         func content(_ register: UInt32, for expression: KernelExpression) throws(DelinearizeError) -> RegisterContent {
             guard let value = registers[register] else {
                 throw DelinearizeError(expression: expression, reason: "reads register \(register) before anything was loaded into it")
+            }
+            // nft reads each load once; a second comparison of it repeats a match (fourth finding).
+            guard unread.remove(register) != nil else {
+                throw DelinearizeError(expression: expression, reason: "reads register \(register) a second time; nft loads a value for each use")
             }
             return value
         }
 
         func addressMatch(offset: UInt32, loaded: UInt32, prefixLength: Int, data: [UInt8]?, expression: KernelExpression)
             throws(DelinearizeError) -> (MatchSubject, IPPrefix?) {
+            // Only these families put an IP header under `network`; in an arp table it is ARP
+            // (found by Fuzz/Targets/delinearize: read as an IPv4 match Linearize cannot write).
+            guard family.impliedAddressFamily != nil || [.inet, .netdev, .bridge].contains(family) else {
+                throw DelinearizeError(expression: expression, reason: "loads from the network header of a \(family.rawValue) table, which is not IP")
+            }
             guard let (addressFamily, field) = addressField(offset: offset, length: loaded, context: context) else {
                 throw DelinearizeError(expression: expression, reason: "loads \(loaded) bytes at network header + \(offset), which is no address field spoofguard uses")
             }
@@ -56,19 +77,19 @@ public enum Delinearize {
         for expression in expressions {
             switch expression {
             case let .meta(key, destination):
-                registers[destination] = .meta(key)
+                try load(destination, .meta(key), for: expression)
             case let .payload(base, offset, length, destination):
                 guard base == .network else {
                     throw DelinearizeError(expression: expression, reason: "loads from the \(base) header; spoofguard matches network-header addresses only")
                 }
-                registers[destination] = .payload(offset: offset, length: length)
+                try load(destination, .payload(offset: offset, length: length), for: expression)
             case let .bitwise(source, destination, mask, xor):
                 guard case let .payload(offset, length) = try content(source, for: expression),
                       mask.count == Int(length), xor.allSatisfy({ $0 == 0 }),
                       let prefixLength = contiguousOnes(mask) else {
                     throw DelinearizeError(expression: expression, reason: "is not a prefix mask over an address load")
                 }
-                registers[destination] = .masked(offset: offset, length: length, prefixLength: prefixLength)
+                try load(destination, .masked(offset: offset, length: length, prefixLength: prefixLength), for: expression)
             case let .cmp(op, source, data):
                 let negated = op == .notEqual
                 switch try content(source, for: expression) {
@@ -171,6 +192,11 @@ public enum Delinearize {
 
     /// 16 bytes ending in NUL: an exact name; fewer bytes without NUL: a prefix wildcard.
     static func interfacePattern(_ data: [UInt8], _ expression: KernelExpression) throws(DelinearizeError) -> InterfacePattern {
+        // Zero bytes would be the bare wildcard "*", which matches every name: nft never writes
+        // it, and the IR cannot carry it back to the kernel (found by Fuzz/Targets/delinearize).
+        guard !data.isEmpty else {
+            throw DelinearizeError(expression: expression, reason: "compares no bytes of the interface name, so it matches every interface")
+        }
         let isWildcard = !data.contains(0)
         let stemBytes = isWildcard ? data : Array(data.prefix { $0 != 0 })
         if !isWildcard, data.count != 16 || data.dropFirst(stemBytes.count).contains(where: { $0 != 0 }) {
