@@ -79,6 +79,10 @@ import Testing
             // Fourth finding: one load compared twice repeated the family match.
             [.meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]), .cmp(.equal, source: 1, data: [2]),
              .payload(.network, offset: 16, length: 4, destination: 1), .cmp(.equal, source: 1, data: [127, 0, 0, 1]), .verdict(.accept)],
+            // Fifth finding: separate, repeated `meta nfproto` matches before an address match.
+            [.meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]),
+             .meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]),
+             .payload(.network, offset: 12, length: 1, destination: 1), .cmp(.equal, source: 1, data: [127]), .verdict(.accept)],
             [.meta(.nfproto, destination: 1), .meta(.protocol, destination: 1), .log(prefix: "a", group: nil),
              .meta(.protocol, destination: 0), .log(prefix: nil, group: 1), .meta(.nfproto, destination: 1),
              .meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: [])],

@@ -96,7 +96,13 @@ public enum Delinearize {
                 case .meta(.nfproto) where data.count == 1 && (data[0] == 2 || data[0] == 10) && family == .inet,
                      .meta(.protocol) where (data == [0x08, 0x00] || data == [0x86, 0xdd]) && (family == .netdev || family == .bridge):
                     let addressFamily: AddressFamily = data == [2] || data == [0x08, 0x00] ? .ipv4 : .ipv6
-                    statements.append(.match(Match(.networkFamily, .family(addressFamily), negated: negated)))
+                    let match = Statement.match(Match(.networkFamily, .family(addressFamily), negated: negated))
+                    // Neither nft nor Linearize repeats a family match; raising a repeat would
+                    // not round-trip (only the last one becomes the address match's dependency).
+                    guard !statements.contains(match) else {
+                        throw DelinearizeError(expression: expression, reason: "repeats an earlier \(addressFamily) family match")
+                    }
+                    statements.append(match)
                     if !negated {
                         dependencyIndex = statements.count - 1
                         context = addressFamily
