@@ -20,6 +20,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Tiny sizes, for a smoke test.")
     var quick = false
 
+    @Option(help: "Generate inputs into this directory and keep them (for profiling); default: a temporary one, removed at the end.")
+    var keepInputs: String?
+
     @Option(help: "Run one part only: \(Part.allCases.map(\.rawValue).joined(separator: ", ")).")
     var only: Part?
 
@@ -28,7 +31,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try BenchContext(rounds: rounds, quick: quick)
+        let context = try BenchContext(rounds: rounds, quick: quick, keepingInputsIn: keepInputs)
         defer { context.cleanUp() }
         print("# spoofguard benchmark\n")
         print(Machine.current().text)
@@ -59,13 +62,15 @@ final class BenchContext {
     let scratch: String
     let packageRoot: URL
     let isRoot = getuid() == 0
+    let keepsInputs: Bool
     private var namespaceCounter = 0
 
-    init(rounds: Int, quick: Bool) throws {
+    init(rounds: Int, quick: Bool, keepingInputsIn kept: String? = nil) throws {
         self.rounds = rounds
         self.quick = quick
         spoofguard = try Self.findSpoofguard()
-        scratch = NSTemporaryDirectory() + "spoofguard-bench-\(getpid())"
+        keepsInputs = kept != nil
+        scratch = kept ?? NSTemporaryDirectory() + "spoofguard-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         // Sources/spoofguard-bench/BenchCommand.swift → the package root, for Examples/.
         packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -73,7 +78,9 @@ final class BenchContext {
 
     func path(_ name: String) -> String { scratch + "/" + name }
 
-    func cleanUp() { try? FileManager.default.removeItem(atPath: scratch) }
+    func cleanUp() {
+        if !keepsInputs { try? FileManager.default.removeItem(atPath: scratch) }
+    }
 
     /// `SPOOFGUARD_BINARY`, else the `spoofguard` that `swift build` put beside this binary.
     static func findSpoofguard() throws -> String {
