@@ -83,6 +83,11 @@ import Testing
             [.meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]),
              .meta(.nfproto, destination: 1), .cmp(.equal, source: 1, data: [2]),
              .payload(.network, offset: 12, length: 1, destination: 1), .cmp(.equal, source: 1, data: [127]), .verdict(.accept)],
+            // Sixth finding: the exact name "*" (NUL-padded, so no wildcard) was read as the
+            // wildcard matching every interface; so was any exact name ending in "*".
+            [.meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: Array("*".utf8) + Array(repeating: 0, count: 15))],
+            [.meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: Array("wan*".utf8) + Array(repeating: 0, count: 12))],
+            [.meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: Array("w*n".utf8))],
             [.meta(.nfproto, destination: 1), .meta(.protocol, destination: 1), .log(prefix: "a", group: nil),
              .meta(.protocol, destination: 0), .log(prefix: nil, group: 1), .meta(.nfproto, destination: 1),
              .meta(.inputInterfaceName, destination: 1), .cmp(.equal, source: 1, data: [])],

@@ -57,6 +57,10 @@ import Testing
         #expect(throws: DelinearizeError.self) {
             try SetElementEncoding.decode([start(ifname("eth")), end(ifname("ethz"))], key: .interfaceName)
         }
+        // An exact name with a literal "*" (nft `"wan\*"`) is not the wildcard `wan*`.
+        #expect(throws: DelinearizeError.self) {
+            try SetElementEncoding.decode([start(ifname("wan*")), end(ifname("wan*", last: 1))], key: .interfaceName)
+        }
     }
 
     @Test func plainSetsHoldKeys() throws {

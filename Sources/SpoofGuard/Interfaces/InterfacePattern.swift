@@ -15,7 +15,14 @@ public struct InterfacePattern: Hashable, Sendable, Comparable, CustomStringConv
         isWildcard = false
     }
 
+    /// From the parts a kernel rule holds (the compared bytes, and whether they end at a NUL).
+    /// A stem holding "*" is refused: in the kernel it is a literal character (nft writes it as
+    /// `\*`), which the pattern syntax cannot express — read back through `init(parsing:)`, the
+    /// exact name "ab*" would become the wildcard `ab*` (found by Fuzz/Targets/delinearize).
     public init(stem: String, isWildcard: Bool) throws(InterfaceNameError) {
+        if stem.contains("*") {
+            throw InterfaceNameError(name: stem, reason: "holds a literal \"*\", which spoofguard's interface patterns cannot express")
+        }
         try self.init(parsing: isWildcard ? stem + "*" : stem)
     }
 
