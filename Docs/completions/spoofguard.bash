@@ -213,7 +213,7 @@ _spoofguard_compile() {
 
 _spoofguard_dry-run() {
     repeating_flags=()
-    non_repeating_flags=(--drops --summary --json --kernel-checks --no-kernel-checks --version -h --help)
+    non_repeating_flags=(--drops --summary --json --skip-bad --kernel-checks --no-kernel-checks --version -h --help)
     repeating_options=()
     non_repeating_options=(--packets --iif)
     __spoofguard_offer_flags_options 1

@@ -30,6 +30,9 @@ struct DryRunCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Skip bad records (each named on standard error, counted in the totals) instead of stopping at the first.")
+    var skipBad = false
+
     @Flag(inversion: .prefixedNo, help: "Apply the kernel's own receive-path checks (::1 in the IPv6 core, IPv4 martians).")
     var kernelChecks = true
 
@@ -50,7 +53,7 @@ struct DryRunCommand: ParsableCommand {
         }
         var source: PacketIterator
         do {
-            source = try PacketSource.packets(contentsOf: packets, overrideInterface: iif)
+            source = try PacketSource.packets(contentsOf: packets, overrideInterface: iif, skipBad: skipBad)
         } catch {
             printError(error.description)
             throw ExitCode(error.exitCode)
@@ -60,7 +63,6 @@ struct DryRunCommand: ParsableCommand {
         var tally = DryRunTally(ruleCount: evaluator.rules.count)
         var number = 0
         var firstResult = true
-        if json && !summary { output.write("{\"results\": [") }
         do {
             while let packet = try source.next() {
                 number += 1
@@ -69,24 +71,38 @@ struct DryRunCommand: ParsableCommand {
                 guard !summary, !drops || outcome.verdict.isDrop else { continue }
                 let decider = evaluator.decider(outcome.decision)
                 if json {
-                    output.write((firstResult ? "\n  " : ",\n  ") + DryRunText.json(number: number, packet: packet, verdict: outcome.verdict, decider: decider).serialized)
+                    // The document opens with its first result, so bad input before any
+                    // leaves standard output empty, as every other command's --json does.
+                    output.write((firstResult ? "{\"results\": [\n  " : ",\n  ") + DryRunText.json(number: number, packet: packet, verdict: outcome.verdict, decider: decider).serialized)
                     firstResult = false
                 } else {
                     output.writeLine(DryRunText.line(number: number, packet: packet, verdict: outcome.verdict, decider: decider))
                 }
             }
         } catch {
+            if json && !firstResult {
+                // Results already streamed: close the document, so what a script reads is still
+                // valid JSON and says why it stops early.
+                let failure = OrderedJSON.object([("exit_code", .integer(Int64(error.exitCode))), ("message", .string(error.description))])
+                output.writeLine("\n], \"error\": \(failure.serialized)}")
+            }
             output.flush()
             printError(error.description)
             throw ExitCode(error.exitCode)
         }
 
+        for record in source.skipped { printError("skipped \(record.description)") }
+        if source.counts.skipped > source.skipped.count {
+            printError("skipped \(source.counts.skipped - source.skipped.count) more bad records")
+        }
         if json {
             let totals = DryRunText.totalsJSON(tally, evaluator).serialized
-            output.writeLine(summary ? "{\"totals\": \(totals)}" : "\n], \"totals\": \(totals)}")
+            let skipped = skipBad ? ", \"skipped_records\": \(source.counts.skipped)" : ""
+            output.writeLine(summary ? "{\"totals\": \(totals)\(skipped)}" : (firstResult ? "{\"results\": [" : "") + "\n], \"totals\": \(totals)\(skipped)}")
         } else {
             for line in DryRunText.totals(tally, evaluator) { output.writeLine(line) }
             if source.counts.notIP > 0 { output.writeLine("\(source.counts.notIP) frames without IP were not evaluated") }
+            if source.counts.skipped > 0 { output.writeLine("\(source.counts.skipped) bad records skipped (named on standard error)") }
         }
         output.flush()
         if tally.hasMismatches { throw ExitCode.foundDifference }

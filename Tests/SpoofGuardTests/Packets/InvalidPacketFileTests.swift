@@ -4,8 +4,8 @@ import SpoofGuard
 
 /// The invalid packet corpus (`Packets/Invalid/manifest.json`): every file is refused with the
 /// manifest's exit code, a message that names the file and the place (record, line, byte
-/// offset) and the manifest's fragment, in strict reading. Read through the library: the
-/// command that reads packet files (`dry-run`) is not on this branch.
+/// offset) and the manifest's fragment, in strict reading. Read through the library here; the
+/// same corpus goes through `spoofguard dry-run` in SpoofGuardCLITests/InvalidPacketDryRunTests.
 @Suite("invalid packet files")
 struct InvalidPacketFileTests {
     struct Manifest: Decodable {
