@@ -7,14 +7,14 @@ import SpoofGuard
 /// and sometimes VLAN-tagged when bridged. The same seed gives the same packets.
 public struct PacketGenerator: Sendable {
     public let seed: UInt64
-    private var random: SplitMix64
+    private var random: SeededGenerator
     private let interfaces: [InputInterface]
     private let guardedSources: [IPPrefix]
     private let guardedDestinations: [IPPrefix]
 
     public init(topology: LabTopology, policy: Policy, seed: UInt64) {
         self.seed = seed
-        random = SplitMix64(seed: seed)
+        random = SeededGenerator(seed: seed)
         interfaces = topology.inputInterfaces
         guardedSources = policy.guardedSources.flatMap(\.prefixes)
         guardedDestinations = policy.guardedDestinations.flatMap(\.prefixes)
@@ -116,18 +116,5 @@ public struct PacketGenerator: Sendable {
 
     private mutating func chance(_ numerator: UInt64, in denominator: UInt64) -> Bool {
         random.next() % denominator < numerator
-    }
-}
-
-/// SplitMix64, the seedable generator the test suite also uses: a seed replays a run exactly.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

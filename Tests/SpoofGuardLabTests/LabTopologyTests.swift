@@ -6,7 +6,7 @@ import SpoofGuard
     func policy(external: [String]?, internal: [String] = [], hooks: [PolicyHook] = [.prerouting]) throws -> Policy {
         let externals = try external.map { try $0.map { try InterfacePattern(parsing: $0) } }
         return Policy(external: externals.map { .listed($0) } ?? .allExceptInternal,
-                      `internal`: try `internal`.map { try InterfacePattern(parsing: $0) },
+                      internal: try `internal`.map { try InterfacePattern(parsing: $0) },
                       guardedSources: [], guardedDestinations: [], hooks: hooks)
     }
 
