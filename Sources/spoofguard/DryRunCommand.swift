@@ -60,13 +60,18 @@ struct DryRunCommand: ParsableCommand {
         var tally = DryRunTally(ruleCount: evaluator.rules.count)
         var number = 0
         var firstResult = true
+        // Flags read once: a property wrapper's getter is not free a million times over.
+        let (json, drops, summary) = (json, drops, summary)
         if json && !summary { output.write("{\"results\": [") }
         do {
-            while let packet = try source.next() {
+            if summary {
+                tally = try DryRunSummary.tally(&source, evaluator: &evaluator).tally
+            }
+            while !summary, let packet = try source.next() {
                 number += 1
                 let outcome = evaluator.decide(packet)
                 tally.add(outcome, for: packet, number: number)
-                guard !summary, !drops || outcome.verdict.isDrop else { continue }
+                guard !drops || outcome.verdict.isDrop else { continue }
                 let decider = evaluator.decider(outcome.decision)
                 if json {
                     output.write((firstResult ? "\n  " : ",\n  ") + DryRunText.json(number: number, packet: packet, verdict: outcome.verdict, decider: decider).serialized)

@@ -59,7 +59,25 @@ final class PcapDecoder {
         }
     }
 
-    func step() -> RecordStep {
+    func step() -> RecordStep { record(interface: interfaces.resolve(nil)) }
+
+    /// Steps while records are IP frames, handing each to `body`: returns how many it handed
+    /// over and the first other step (what `step()` returns for that record). The same code
+    /// as `step()`, run in one loop so that no `RecordStep` is built per packet.
+    func forEachIP(_ body: (DecodedIP) -> Void) -> (packets: Int, stop: RecordStep) {
+        let interface = interfaces.resolve(nil)
+        var packets = 0
+        while true {
+            let step = record(interface: interface)
+            guard case .ip(let ip, _) = step else { return (packets, step) }
+            body(ip)
+            packets += 1
+        }
+    }
+
+    /// The next record; `interface` is `interfaces.resolve(nil)`, worked out once by callers.
+    @inline(__always)
+    private func record(interface: InputInterface?) -> RecordStep {
         let remaining = reader.count - offset
         guard remaining > 0 else { return .end }
         recordNumber += 1
@@ -86,13 +104,11 @@ final class PcapDecoder {
         switch FrameDecoder.decode(reader, start: dataStart, capturedLength: captured,
                                    truncated: capturedLength < originalLength, link: link, bigEndianFile: bigEndian) {
         case .ip(let ip):
-            guard let interface = interfaces.resolve(nil) else {
+            guard let interface else {
                 return .bad(interfaces.missing(file: file, location: location, why: "the record names no input interface"),
                             resumable: false)
             }
-            return .packet(Packet(inputInterface: interface, source: ip.source, destination: ip.destination,
-                                  transport: ip.transport, sourcePort: ip.sourcePort,
-                                  destinationPort: ip.destinationPort, length: ip.length))
+            return .ip(ip, interface)
         case .notIP: return .notIP
         case .outgoing: return .outgoing
         case .bad(let reason): return bad(reason, resumable: true)
