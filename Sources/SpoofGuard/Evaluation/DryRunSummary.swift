@@ -29,12 +29,30 @@ public enum DryRunSummary {
 
     static func tally(_ packets: inout PacketIterator, classifier: FixedInterfaceClassifier,
                       ruleCount: Int) throws(PacketInputError) -> DryRunTally {
-        var counts = [Int](repeating: 0, count: classifier.outcomes.count)
-        try counts.withUnsafeMutableBufferPointer { counts throws(PacketInputError) in
-            try packets.forEachCapturedFrame { ip in counts[classifier.outcomeIndex(ip.fields)] += 1 }
-        }
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: classifier.outcomes.count)
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+        var counter = OutcomeCounter(classifier: classifier, counts: counts)
+        try packets.forEachCapturedFrame(into: &counter)
         var tally = DryRunTally(ruleCount: ruleCount)
         for (index, count) in counts.enumerated() { tally.add(classifier.outcomes[index], count: count) }
         return tally
+    }
+}
+
+/// Packets per outcome of a classifier, counted into memory the caller owns (no
+/// copy-on-write check per packet).
+struct OutcomeCounter: CapturedFrameSink {
+    let classifier: FixedInterfaceClassifier
+    let counts: UnsafeMutableBufferPointer<Int>
+
+    @inline(__always)
+    mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool) {
+        counts[classifier.outcomeIndex4(source: source, destination: destination, isTCP: isTCP)] += 1
+    }
+
+    @inline(__always)
+    mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool) {
+        counts[classifier.outcomeIndex6(source: source, destination: destination, isTCP: isTCP)] += 1
     }
 }

@@ -108,14 +108,21 @@ struct FixedInterfaceClassifier: Sendable {
     /// the classifier's interface.
     @inline(__always)
     func outcomeIndex(_ fields: PacketFields) -> Int {
-        let shift = readsTransport ? 1 : 0
-        let tcp = readsTransport && fields.isTCP ? 1 : 0
-        if fields.family == .ipv4 {
-            let cell = source4.classIndex(of: fields.source4) * destination4.classCount + destination4.classIndex(of: fields.destination4)
-            return Int(table4[cell << shift | tcp])
-        }
-        let cell = source6.classIndex(of: fields.source6) * destination6.classCount + destination6.classIndex(of: fields.destination6)
-        return Int(table6[cell << shift | tcp])
+        fields.family == .ipv4
+            ? outcomeIndex4(source: fields.source4, destination: fields.destination4, isTCP: fields.isTCP)
+            : outcomeIndex6(source: fields.source6, destination: fields.destination6, isTCP: fields.isTCP)
+    }
+
+    @inline(__always)
+    func outcomeIndex4(source: UInt32, destination: UInt32, isTCP: Bool) -> Int {
+        let cell = source4.classIndex(of: source) * destination4.classCount + destination4.classIndex(of: destination)
+        return Int(table4[readsTransport ? cell << 1 | (isTCP ? 1 : 0) : cell])
+    }
+
+    @inline(__always)
+    func outcomeIndex6(source: UInt128, destination: UInt128, isTCP: Bool) -> Int {
+        let cell = source6.classIndex(of: source) * destination6.classCount + destination6.classIndex(of: destination)
+        return Int(table6[readsTransport ? cell << 1 | (isTCP ? 1 : 0) : cell])
     }
 
     func outcome(_ fields: PacketFields) -> Evaluator.Outcome { outcomes[outcomeIndex(fields)] }
@@ -174,18 +181,26 @@ struct AddressClasses<Bits: FixedWidthInteger & UnsignedInteger & Sendable>: Sen
         self.representatives = representatives
     }
 
-    /// The class of `bits`: the cell with the last start at or below it.
+    /// The class of `bits`: the cell with the last start at or below it. Without branches
+    /// that depend on the address (random addresses would mispredict them): a count of the
+    /// starts at or below it for a few cells, a binary search by conditional moves for many.
     @inline(__always)
     func classIndex(of bits: Bits) -> Int {
         starts.withUnsafeBufferPointer { starts in
-            var low = 0
-            var count = starts.count
-            while count > 1 {
-                let half = count / 2
-                if starts[low + half] <= bits { low += half }
-                count -= half
+            // A Bool's bits (0 or 1) as an integer, so that no comparison becomes a branch.
+            func one(_ condition: Bool) -> Int { Int(unsafeBitCast(condition, to: UInt8.self)) }
+            var cell = 0
+            if starts.count <= 16 {
+                for index in 1..<starts.count { cell &+= one(starts[index] <= bits) }
+            } else {
+                var count = starts.count
+                while count > 1 {
+                    let half = count / 2
+                    cell &+= half &* one(starts[cell &+ half] <= bits)
+                    count -= half
+                }
             }
-            return Int(classes[low])
+            return Int(classes[cell])
         }
     }
 }

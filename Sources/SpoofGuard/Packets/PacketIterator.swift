@@ -58,15 +58,15 @@ public struct PacketIterator {
         }
     }
 
-    /// Hands the layer-3 facts of every remaining packet of a capture to `body`, without
+    /// Hands the layer-3 facts of every remaining packet of a capture to `sink`, without
     /// building `Packet`s: the same records, counts and errors as calling `next()` until nil.
-    /// The packets' interface is the one `next()` would give them (`--iif` for the fast path).
-    mutating func forEachCapturedFrame(_ body: (DecodedIP) -> Void) throws(PacketInputError) {
+    /// The packets' interface is the one `next()` would give them (`fixedInterface` when set).
+    mutating func forEachCapturedFrame<Sink: CapturedFrameSink>(into sink: inout Sink) throws(PacketInputError) {
         precondition(isCapture, "JSON packets carry more than their frame")
         while !finished {
             let step: RecordStep
             if case .pcap(let pcap) = decoder {
-                let walked = pcap.forEachIP(body)
+                let walked = pcap.forEachIP(into: &sink)
                 counts.packets += walked.packets
                 step = walked.stop
             } else {
@@ -76,7 +76,7 @@ public struct PacketIterator {
             case .packet: preconditionFailure("a capture delivers frames, not JSON packets")
             case .ip(let ip, _):
                 counts.packets += 1
-                body(ip)
+                sink.add(ip.fields)
             default:
                 _ = try account(step)
             }

@@ -61,18 +61,42 @@ final class PcapDecoder {
 
     func step() -> RecordStep { record(interface: interfaces.resolve(nil)) }
 
-    /// Steps while records are IP frames, handing each to `body`: returns how many it handed
-    /// over and the first other step (what `step()` returns for that record). The same code
-    /// as `step()`, run in one loop so that no `RecordStep` is built per packet.
-    func forEachIP(_ body: (DecodedIP) -> Void) -> (packets: Int, stop: RecordStep) {
+    /// Steps while records are IP frames, handing each one's facts to `sink`: returns how
+    /// many it handed over and the first other step (what `step()` returns for that record).
+    /// A well-formed record holding a plain frame (`PlainFrame`) is read here without building
+    /// anything; every other record goes through `step()`'s own code.
+    func forEachIP<Sink: CapturedFrameSink>(into sink: inout Sink) -> (packets: Int, stop: RecordStep) {
         let interface = interfaces.resolve(nil)
         var packets = 0
+        let count = reader.count
         while true {
+            if let base = reader.bytes.baseAddress {
+                var at = offset
+                var number = recordNumber
+                while count - at >= Self.recordHeaderLength {
+                    let captured = Int(u32(base, at + 8)), original = Int(u32(base, at + 12))
+                    let dataStart = at + Self.recordHeaderLength
+                    guard captured <= count - dataStart, captured <= original,
+                          PlainFrame.decode(base + dataStart, capturedLength: captured, truncated: captured < original,
+                                            link: link, into: &sink) else { break }
+                    at = dataStart + captured
+                    number += 1
+                    packets += 1
+                }
+                offset = at
+                recordNumber = number
+            }
             let step = record(interface: interface)
             guard case .ip(let ip, _) = step else { return (packets, step) }
-            body(ip)
+            sink.add(ip.fields)
             packets += 1
         }
+    }
+
+    @inline(__always)
+    private func u32(_ base: UnsafeRawPointer, _ offset: Int) -> UInt32 {
+        let raw = base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        return bigEndian ? UInt32(bigEndian: raw) : UInt32(littleEndian: raw)
     }
 
     /// The next record; `interface` is `interfaces.resolve(nil)`, worked out once by callers.
