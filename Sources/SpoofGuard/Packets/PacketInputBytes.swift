@@ -57,9 +57,7 @@ final class PacketInputBytes: @unchecked Sendable {
         }
         // Regular files with a size are mapped; /proc-like files report size 0 and are read.
         if (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0, let size = Int(exactly: status.st_size) {
-            // MAP_POPULATE maps every page of the file at once: a capture is read start to
-            // end, and one call is cheaper than a page fault per 64 KiB of it.
-            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0)
+            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
             if let address, address != MAP_FAILED {
                 _ = madvise(address, size, MADV_SEQUENTIAL)
                 return PacketInputBytes(bytes: UnsafeRawBufferPointer(start: address, count: size), release: .unmap)
