@@ -70,7 +70,8 @@ final class PcapDecoder {
         var packets = 0
         let count = reader.count
         while true {
-            if let base = reader.bytes.baseAddress {
+            // (init refuses a pcap without an interface; were there none, step() reports it.)
+            if interface != nil, let base = reader.bytes.baseAddress {
                 var at = offset
                 var number = recordNumber
                 while count - at >= Self.recordHeaderLength {
