@@ -140,6 +140,11 @@ struct AddressClasses<Bits: FixedWidthInteger & UnsignedInteger & Sendable>: Sen
     /// Per class, one address in it: the first of its first cell.
     var representatives: [Bits]
 
+    /// Per value of an address's top 8 bits: the class of every address under it, or -1
+    /// when a cell starts inside (then `classIndex` searches `starts`). Most traffic lies in
+    /// such uniform blocks, and one load replaces the search. Derived by `indexTopBytes()`.
+    var byTopByte: [Int32] = []
+
     var classCount: Int { representatives.count }
 
     init<Address: IPAddressProtocol>(_ allSets: [IntervalSet<Address>], using setIndices: [Int],
@@ -179,13 +184,33 @@ struct AddressClasses<Bits: FixedWidthInteger & UnsignedInteger & Sendable>: Sen
         self.starts = starts
         self.classes = classes
         self.representatives = representatives
+        indexTopBytes()
     }
 
-    /// The class of `bits`: the cell with the last start at or below it. Without branches
-    /// that depend on the address (random addresses would mispredict them): a count of the
-    /// starts at or below it for a few cells, a binary search by conditional moves for many.
+    /// Fills `byTopByte` from `starts` and `classes` (cells are intervals: a block whose first
+    /// and last address lie in one cell lies in it whole).
+    mutating func indexTopBytes() {
+        byTopByte = (0..<256).map { top in
+            let first = Bits(top) << (Bits.bitWidth - 8)
+            let cell = cellIndex(of: first)
+            return cell == cellIndex(of: first | (Bits.max >> 8)) ? Int32(classes[cell]) : -1
+        }
+    }
+
+    /// The class of `bits`: from its top byte's block when that is uniform, else from the
+    /// cell with the last start at or below it.
     @inline(__always)
     func classIndex(of bits: Bits) -> Int {
+        let uniform = byTopByte.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: bits >> (Bits.bitWidth - 8))] }
+        if uniform >= 0 { return Int(uniform) }
+        return classes.withUnsafeBufferPointer { $0[cellIndex(of: bits)] }.asInt
+    }
+
+    /// The cell with the last start at or below `bits`, without branches that depend on the
+    /// address (random addresses would mispredict them): a count of the starts at or below
+    /// it for a few cells, a binary search by conditional moves for many.
+    @inline(__always)
+    func cellIndex(of bits: Bits) -> Int {
         starts.withUnsafeBufferPointer { starts in
             // A Bool's bits (0 or 1) as an integer, so that no comparison becomes a branch.
             func one(_ condition: Bool) -> Int { Int(unsafeBitCast(condition, to: UInt8.self)) }
@@ -200,7 +225,11 @@ struct AddressClasses<Bits: FixedWidthInteger & UnsignedInteger & Sendable>: Sen
                     count -= half
                 }
             }
-            return Int(classes[cell])
+            return cell
         }
     }
+}
+
+private extension UInt32 {
+    var asInt: Int { Int(self) }
 }

@@ -37,6 +37,14 @@ import Testing
             add(.v6(IPv6Address(bits: source)), .v6(RandomPackets.ipv6(using: &generator)))
         }
         for destination in destinations6 { add(.v6(RandomPackets.ipv6(using: &generator)), .v6(IPv6Address(bits: destination))) }
+        // One address under every top byte, both fields (the classifier's first lookup).
+        for top in 0..<256 {
+            let v4 = IPv4Address(bits: UInt32(top) << 24 | 0x0001_0203), v6 = IPv6Address(bits: UInt128(top) << 120 | 0x0102_0304)
+            add(.v4(v4), .v4(RandomPackets.ipv4(using: &generator)))
+            add(.v4(RandomPackets.ipv4(using: &generator)), .v4(v4))
+            add(.v6(v6), .v6(RandomPackets.ipv6(using: &generator)))
+            add(.v6(RandomPackets.ipv6(using: &generator)), .v6(v6))
+        }
         for _ in 0..<1500 {
             var packet = RandomPackets.packet(using: &generator, interfaces: [interface.name])
             packet.inputInterface = interface
@@ -136,19 +144,41 @@ import Testing
         let loopback = try #require(classifier.source4.starts.firstIndex(of: 0x7f00_0000))
         var shifted = classifier
         shifted.source4.starts[loopback] += 1
+        shifted.source4.indexTopBytes()
         #expect(Self.disagreement(shifted, evaluator, interface: wan) != nil, "127.0.0.0 falls outside its cell")
         var early = classifier
         early.source4.starts[loopback] -= 1
+        early.source4.indexTopBytes()
         #expect(Self.disagreement(early, evaluator, interface: wan) != nil, "126.255.255.255 falls inside")
         var forgotten = classifier
         forgotten.source4.starts.remove(at: loopback)
         forgotten.source4.classes.remove(at: loopback)
+        forgotten.source4.indexTopBytes()
         #expect(Self.disagreement(forgotten, evaluator, interface: wan) != nil, "127/8 merged into its neighbour")
         let mapped = try #require(classifier.source6.starts.firstIndex(of: 0xffff_7f00_0000))
         var forgotten6 = classifier
         forgotten6.source6.starts.remove(at: mapped)
         forgotten6.source6.classes.remove(at: mapped)
+        forgotten6.source6.indexTopBytes()
         #expect(Self.disagreement(forgotten6, evaluator, interface: wan) != nil, "::ffff:127.0.0.0/104 merged into its neighbour")
+    }
+
+    @Test func aWrongTopByteEntryIsCaught() throws {
+        let (evaluator, classifier, wan) = try Self.router()
+        for top in [10, 127, 200] {
+            let right = classifier.source4.byTopByte[top]
+            #expect(right >= 0, "\(top)/8 is one class in the router policy")
+            var wrong = classifier
+            wrong.source4.byTopByte[top] = Int32((Int(right) + 1) % classifier.source4.classCount)
+            #expect(Self.disagreement(wrong, evaluator, interface: wan) != nil, "source \(top)/8")
+            var blurred = classifier
+            blurred.destination4.byTopByte[top] = Int32((Int(classifier.destination4.byTopByte[top]) + 1) % classifier.destination4.classCount)
+            #expect(Self.disagreement(blurred, evaluator, interface: wan) != nil, "destination \(top)/8")
+        }
+        let v6 = try #require(classifier.source6.byTopByte.firstIndex { $0 >= 0 })
+        var wrong = classifier
+        wrong.source6.byTopByte[v6] = Int32((Int(classifier.source6.byTopByte[v6]) + 1) % classifier.source6.classCount)
+        #expect(Self.disagreement(wrong, evaluator, interface: wan) != nil, "source6 top byte \(v6)")
     }
 
     @Test func ignoringTheTransportIsCaught() throws {
