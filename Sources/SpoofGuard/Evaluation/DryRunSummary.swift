@@ -48,11 +48,11 @@ struct OutcomeCounter: CapturedFrameSink {
 
     @inline(__always)
     mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool) {
-        counts[classifier.outcomeIndex4(source: source, destination: destination, isTCP: isTCP)] += 1
+        counts[classifier.outcomeIndex4(source: source, destination: destination, isTCP: isTCP)] &+= 1
     }
 
     @inline(__always)
     mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool) {
-        counts[classifier.outcomeIndex6(source: source, destination: destination, isTCP: isTCP)] += 1
+        counts[classifier.outcomeIndex6(source: source, destination: destination, isTCP: isTCP)] &+= 1
     }
 }

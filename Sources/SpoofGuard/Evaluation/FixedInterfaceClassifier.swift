@@ -115,13 +115,14 @@ struct FixedInterfaceClassifier: Sendable {
 
     @inline(__always)
     func outcomeIndex4(source: UInt32, destination: UInt32, isTCP: Bool) -> Int {
-        let cell = source4.classIndex(of: source) * destination4.classCount + destination4.classIndex(of: destination)
+        // Class indices are below the class counts, so the products fit (the tables exist).
+        let cell = source4.classIndex(of: source) &* destination4.classCount &+ destination4.classIndex(of: destination)
         return Int(table4[readsTransport ? cell << 1 | (isTCP ? 1 : 0) : cell])
     }
 
     @inline(__always)
     func outcomeIndex6(source: UInt128, destination: UInt128, isTCP: Bool) -> Int {
-        let cell = source6.classIndex(of: source) * destination6.classCount + destination6.classIndex(of: destination)
+        let cell = source6.classIndex(of: source) &* destination6.classCount &+ destination6.classIndex(of: destination)
         return Int(table6[readsTransport ? cell << 1 | (isTCP ? 1 : 0) : cell])
     }
 

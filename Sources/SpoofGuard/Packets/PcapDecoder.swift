@@ -74,15 +74,16 @@ final class PcapDecoder {
             if interface != nil, let base = reader.bytes.baseAddress {
                 var at = offset
                 var number = recordNumber
-                while count - at >= Self.recordHeaderLength {
-                    let captured = Int(u32(base, at + 8)), original = Int(u32(base, at + 12))
-                    let dataStart = at + Self.recordHeaderLength
-                    guard captured <= count - dataStart, captured <= original,
+                // Wrapping arithmetic: every offset stays within the capture's size.
+                while count &- at >= Self.recordHeaderLength {
+                    let captured = Int(u32(base, at &+ 8)), original = Int(u32(base, at &+ 12))
+                    let dataStart = at &+ Self.recordHeaderLength
+                    guard captured <= count &- dataStart, captured <= original,
                           PlainFrame.decode(base + dataStart, capturedLength: captured, truncated: captured < original,
                                             link: link, into: &sink) else { break }
-                    at = dataStart + captured
-                    number += 1
-                    packets += 1
+                    at = dataStart &+ captured
+                    number &+= 1
+                    packets &+= 1
                 }
                 offset = at
                 recordNumber = number
