@@ -63,12 +63,17 @@ struct DryRunCommand: ParsableCommand {
         var tally = DryRunTally(ruleCount: evaluator.rules.count)
         var number = 0
         var firstResult = true
+        // Flags read once: a property wrapper's getter is not free a million times over.
+        let (json, drops, summary) = (json, drops, summary)
         do {
-            while let packet = try source.next() {
+            if summary {
+                tally = try DryRunSummary.tally(&source, evaluator: &evaluator).tally
+            }
+            while !summary, let packet = try source.next() {
                 number += 1
                 let outcome = evaluator.decide(packet)
                 tally.add(outcome, for: packet, number: number)
-                guard !summary, !drops || outcome.verdict.isDrop else { continue }
+                guard !drops || outcome.verdict.isDrop else { continue }
                 let decider = evaluator.decider(outcome.decision)
                 if json {
                     // The document opens with its first result, so bad input before any

@@ -34,6 +34,23 @@ public struct DryRunTally: Sendable {
         }
     }
 
+    /// Adds `count` packets that all had `outcome` and carried no expectation.
+    mutating func add(_ outcome: Evaluator.Outcome, count: Int) {
+        guard count > 0 else { return }
+        packets += count
+        switch outcome.verdict {
+        case .accepted: accepted += count
+        case .dropped: dropped += count
+        case .rejected: rejected += count
+        }
+        switch outcome.decision {
+        case .rule(let rule, let via): byRule[via ?? rule] += count
+        case .chainPolicy(let chain): byChainPolicy[chain, default: 0] += count
+        case .kernel(let stage): byKernel[stage, default: 0] += count
+        case .nobody: byNobody += count
+        }
+    }
+
     public var hasMismatches: Bool { !mismatches.isEmpty }
 
     /// Deciders with their packet counts, rules in ruleset order, then chain policies,

@@ -232,13 +232,27 @@ public struct Evaluator: Sendable {
 }
 
 /// A packet's addresses unpacked once, so rules compare integers.
-struct PacketFields {
+struct PacketFields: Hashable, Sendable {
     var family: AddressFamily
     var source4: UInt32 = 0
     var destination4: UInt32 = 0
     var source6: UInt128 = 0
     var destination6: UInt128 = 0
     var isTCP: Bool
+
+    init(source4: UInt32, destination4: UInt32, isTCP: Bool) {
+        family = .ipv4
+        self.source4 = source4
+        self.destination4 = destination4
+        self.isTCP = isTCP
+    }
+
+    init(source6: UInt128, destination6: UInt128, isTCP: Bool = false) {
+        family = .ipv6
+        self.source6 = source6
+        self.destination6 = destination6
+        self.isTCP = isTCP
+    }
 
     init(_ packet: Packet) {
         family = packet.family

@@ -12,6 +12,7 @@ enum IPDecoder {
     }
 
     /// `start ..< end` are the captured bytes from the IP header on.
+    @inline(__always)
     static func decode(_ reader: ByteReader, start: Int, end: Int, truncated: Bool,
                        expectedVersion: UInt8?) -> FrameOutcome {
         let available = end - start
@@ -27,6 +28,7 @@ enum IPDecoder {
         }
     }
 
+    @inline(__always)
     private static func decodeIPv4(_ reader: ByteReader, start: Int, end: Int, truncated: Bool) -> FrameOutcome {
         let available = end - start
         guard available >= 20 else { return .bad("IPv4 header truncated: \(available) of 20 bytes captured") }
@@ -45,8 +47,7 @@ enum IPDecoder {
         let protocolNumber = reader.u8(start + 9)
         let fragmentOffset = reader.u16(start + 6) & 0x1FFF
         var decoded = DecodedIP(
-            source: .v4(IPv4Address(bits: reader.u32(start + 12))),
-            destination: .v4(IPv4Address(bits: reader.u32(start + 16))),
+            fields: PacketFields(source4: reader.u32(start + 12), destination4: reader.u32(start + 16), isTCP: protocolNumber == 6),
             transport: TransportProtocol(number: protocolNumber),
             length: totalLength)
         let payloadEnd = min(end, start + totalLength)
@@ -68,10 +69,10 @@ enum IPDecoder {
         if !truncated && length > available {
             return .bad("IPv6 payload length \(length - 40) exceeds the \(available - 40) bytes after the header")
         }
-        func address(at offset: Int) -> IPv6Address {
-            IPv6Address(bits: UInt128(reader.u64(offset)) << 64 | UInt128(reader.u64(offset + 8)))
+        func address(at offset: Int) -> UInt128 {
+            UInt128(reader.u64(offset)) << 64 | UInt128(reader.u64(offset + 8))
         }
-        var decoded = DecodedIP(source: .v6(address(at: start + 8)), destination: .v6(address(at: start + 24)),
+        var decoded = DecodedIP(fields: PacketFields(source6: address(at: start + 8), destination6: address(at: start + 24)),
                                 transport: nil, length: length)
         let limit = min(end, start + length)
         var nextHeader = reader.u8(start + 6)
@@ -112,6 +113,7 @@ enum IPDecoder {
             }
         }
         decoded.transport = TransportProtocol(number: nextHeader)
+        decoded.fields.isTCP = nextHeader == 6
         if firstFragment, carriesPorts(nextHeader), offset <= limit - 4 {
             decoded.sourcePort = reader.u16(offset)
             decoded.destinationPort = reader.u16(offset + 2)

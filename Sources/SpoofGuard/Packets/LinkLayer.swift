@@ -48,14 +48,28 @@ enum FrameOutcome {
     case bad(String)
 }
 
-/// The layer-3 facts of a frame, before an input interface is attached.
+/// The layer-3 facts of a frame, before an input interface is attached. Addresses stay
+/// integers (what the evaluator compares), so a capture can be classified without building
+/// a `Packet` per frame.
 struct DecodedIP {
-    var source: IPAddress
-    var destination: IPAddress
+    var fields: PacketFields
     var transport: TransportProtocol?
     var sourcePort: UInt16?
     var destinationPort: UInt16?
     var length: Int
+
+    var source: IPAddress {
+        fields.family == .ipv4 ? .v4(IPv4Address(bits: fields.source4)) : .v6(IPv6Address(bits: fields.source6))
+    }
+
+    var destination: IPAddress {
+        fields.family == .ipv4 ? .v4(IPv4Address(bits: fields.destination4)) : .v6(IPv6Address(bits: fields.destination6))
+    }
+
+    func packet(on interface: InputInterface) -> Packet {
+        Packet(inputInterface: interface, source: source, destination: destination, transport: transport,
+               sourcePort: sourcePort, destinationPort: destinationPort, length: length)
+    }
 }
 
 enum FrameDecoder {
@@ -65,6 +79,7 @@ enum FrameDecoder {
     /// Decodes the frame in `start ..< start + capturedLength`. `truncated` says the capture
     /// cut the frame (snap length), which excuses missing transport headers but not a missing
     /// IP header. `bigEndianFile` is the byte order of the file (for the NULL header).
+    @inline(__always)
     static func decode(_ reader: ByteReader, start: Int, capturedLength: Int, truncated: Bool,
                        link: LinkLayer, bigEndianFile: Bool) -> FrameOutcome {
         guard reader.has(capturedLength, at: start) else { return .bad("frame runs past the end of its record") }
@@ -117,6 +132,7 @@ enum FrameDecoder {
         }
     }
 
+    @inline(__always)
     private static func decodeEtherType(_ etherType: UInt16, _ reader: ByteReader, start: Int, end: Int,
                                         truncated: Bool) -> FrameOutcome {
         switch etherType {

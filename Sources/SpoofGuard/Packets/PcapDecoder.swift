@@ -59,7 +59,51 @@ final class PcapDecoder {
         }
     }
 
-    func step() -> RecordStep {
+    func step() -> RecordStep { record(interface: interfaces.resolve(nil)) }
+
+    /// Steps while records are IP frames, handing each one's facts to `sink`: returns how
+    /// many it handed over and the first other step (what `step()` returns for that record).
+    /// A well-formed record holding a plain frame (`PlainFrame`) is read here without building
+    /// anything; every other record goes through `step()`'s own code.
+    func forEachIP<Sink: CapturedFrameSink>(into sink: inout Sink) -> (packets: Int, stop: RecordStep) {
+        let interface = interfaces.resolve(nil)
+        var packets = 0
+        let count = reader.count
+        while true {
+            // (init refuses a pcap without an interface; were there none, step() reports it.)
+            if interface != nil, let base = reader.bytes.baseAddress {
+                var at = offset
+                var number = recordNumber
+                // Wrapping arithmetic: every offset stays within the capture's size.
+                while count &- at >= Self.recordHeaderLength {
+                    let captured = Int(u32(base, at &+ 8)), original = Int(u32(base, at &+ 12))
+                    let dataStart = at &+ Self.recordHeaderLength
+                    guard captured <= count &- dataStart, captured <= original,
+                          PlainFrame.decode(base + dataStart, capturedLength: captured, truncated: captured < original,
+                                            link: link, into: &sink) else { break }
+                    at = dataStart &+ captured
+                    number &+= 1
+                    packets &+= 1
+                }
+                offset = at
+                recordNumber = number
+            }
+            let step = record(interface: interface)
+            guard case .ip(let ip, _) = step else { return (packets, step) }
+            sink.add(ip.fields)
+            packets += 1
+        }
+    }
+
+    @inline(__always)
+    private func u32(_ base: UnsafeRawPointer, _ offset: Int) -> UInt32 {
+        let raw = base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        return bigEndian ? UInt32(bigEndian: raw) : UInt32(littleEndian: raw)
+    }
+
+    /// The next record; `interface` is `interfaces.resolve(nil)`, worked out once by callers.
+    @inline(__always)
+    private func record(interface: InputInterface?) -> RecordStep {
         let remaining = reader.count - offset
         guard remaining > 0 else { return .end }
         recordNumber += 1
@@ -86,13 +130,11 @@ final class PcapDecoder {
         switch FrameDecoder.decode(reader, start: dataStart, capturedLength: captured,
                                    truncated: capturedLength < originalLength, link: link, bigEndianFile: bigEndian) {
         case .ip(let ip):
-            guard let interface = interfaces.resolve(nil) else {
+            guard let interface else {
                 return .bad(interfaces.missing(file: file, location: location, why: "the record names no input interface"),
                             resumable: false)
             }
-            return .packet(Packet(inputInterface: interface, source: ip.source, destination: ip.destination,
-                                  transport: ip.transport, sourcePort: ip.sourcePort,
-                                  destinationPort: ip.destinationPort, length: ip.length))
+            return .ip(ip, interface)
         case .notIP: return .notIP
         case .outgoing: return .outgoing
         case .bad(let reason): return bad(reason, resumable: true)

@@ -178,9 +178,7 @@ final class PcapngDecoder {
                     ?? "interface \(interfaceID) of this capture has no name"
                 return .bad(resolver.missing(file: file, location: location, why: why), resumable: false)
             }
-            return .packet(Packet(inputInterface: interface, source: ip.source, destination: ip.destination,
-                                  transport: ip.transport, sourcePort: ip.sourcePort,
-                                  destinationPort: ip.destinationPort, length: ip.length))
+            return .ip(ip, interface)
         case .notIP: return .notIP
         case .outgoing: return .outgoing
         case .bad(let reason): return bad(reason)

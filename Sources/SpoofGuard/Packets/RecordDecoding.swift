@@ -1,6 +1,9 @@
 /// One step of a format decoder: a packet, something counted, a bad record, or the end.
 enum RecordStep {
+    /// A packet from a JSON record (which may carry route_localnet and an expectation).
     case packet(Packet)
+    /// A captured IP frame and its input interface.
+    case ip(DecodedIP, InputInterface)
     case notIP
     case outgoing
     /// `resumable` says whether the next record can still be found (the framing is intact).

@@ -1,0 +1,58 @@
+/// `dry-run --summary`: the totals of every packet of an input, without per-packet output.
+public enum DryRunSummary {
+    /// How the packets were classified.
+    public enum Path: Hashable, Sendable {
+        /// The evaluator specialised for the one input interface (`FixedInterfaceClassifier`).
+        case specialised
+        /// The evaluator, packet by packet: JSON input, no `--iif`, or a `limit` that can
+        /// change an outcome.
+        case general
+    }
+
+    /// Runs every packet of `packets` through `evaluator` and adds up the outcomes. Captures
+    /// read with a fixed interface go through the specialised classifier, which gives every
+    /// packet the same verdict and decider as `evaluator.decide`; counters, logs and limits
+    /// of `evaluator` advance on the general path only (the totals do not show them).
+    public static func tally(_ packets: inout PacketIterator, evaluator: inout Evaluator) throws(PacketInputError) -> (tally: DryRunTally, path: Path) {
+        if packets.isCapture, let interface = packets.fixedInterface,
+           let classifier = FixedInterfaceClassifier(evaluator: evaluator, interface: interface) {
+            return (try tally(&packets, classifier: classifier, ruleCount: evaluator.rules.count), .specialised)
+        }
+        var tally = DryRunTally(ruleCount: evaluator.rules.count)
+        var number = 0
+        while let packet = try packets.next() {
+            number += 1
+            tally.add(evaluator.decide(packet), for: packet, number: number)
+        }
+        return (tally, .general)
+    }
+
+    static func tally(_ packets: inout PacketIterator, classifier: FixedInterfaceClassifier,
+                      ruleCount: Int) throws(PacketInputError) -> DryRunTally {
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: classifier.outcomes.count)
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+        var counter = OutcomeCounter(classifier: classifier, counts: counts)
+        try packets.forEachCapturedFrame(into: &counter)
+        var tally = DryRunTally(ruleCount: ruleCount)
+        for (index, count) in counts.enumerated() { tally.add(classifier.outcomes[index], count: count) }
+        return tally
+    }
+}
+
+/// Packets per outcome of a classifier, counted into memory the caller owns (no
+/// copy-on-write check per packet).
+struct OutcomeCounter: CapturedFrameSink {
+    let classifier: FixedInterfaceClassifier
+    let counts: UnsafeMutableBufferPointer<Int>
+
+    @inline(__always)
+    mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool) {
+        counts[classifier.outcomeIndex4(source: source, destination: destination, isTCP: isTCP)] &+= 1
+    }
+
+    @inline(__always)
+    mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool) {
+        counts[classifier.outcomeIndex6(source: source, destination: destination, isTCP: isTCP)] &+= 1
+    }
+}
