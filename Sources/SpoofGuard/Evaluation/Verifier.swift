@@ -26,10 +26,13 @@ public struct Verifier: Sendable {
         let (classes, notes) = InterfaceClass.classes(of: policy)
         var results: [PropertyResult] = []
         let paths: [ReceivePath] = program.bridgeChains.isEmpty ? [.routed] : [.routed, .bridged]
+        // Built once per family, not per class and path: each is a sort of every guarded prefix.
+        let v4 = (sources: guarded(.source, IPv4Address.self), destinations: guarded(.destination, IPv4Address.self))
+        let v6 = (sources: guarded(.source, IPv6Address.self), destinations: guarded(.destination, IPv6Address.self))
         for interfaceClass in classes {
             for path in paths where !(interfaceClass.role == .loopback && path == .bridged) {
-                results += check(interfaceClass, path, IPv4Address.self)
-                results += check(interfaceClass, path, IPv6Address.self)
+                results += check(interfaceClass, path, sources: v4.sources, destinations: v4.destinations)
+                results += check(interfaceClass, path, sources: v6.sources, destinations: v6.destinations)
             }
         }
         var allNotes = notes
@@ -61,13 +64,12 @@ public struct Verifier: Sendable {
         return IntervalSet(ranges: ranges)
     }
 
-    private func check<Address: IPAddressProtocol>(_ interfaceClass: InterfaceClass, _ path: ReceivePath, _: Address.Type) -> [PropertyResult] {
+    private func check<Address: IPAddressProtocol>(_ interfaceClass: InterfaceClass, _ path: ReceivePath,
+                                                   sources: IntervalSet<Address>, destinations: IntervalSet<Address>) -> [PropertyResult] {
         typealias Area = Region<Address>
         let drops: [(scenario: WalkScenario, dropped: Area)] = scenarios.map { scenario in
             (scenario, SymbolicWalk<Address>(program: program, interfaceName: interfaceClass.name, scenario: scenario).dropped(on: path))
         }
-        let sources = guarded(.source, Address.self)
-        let destinations = guarded(.destination, Address.self)
         let family = Address.family
         var results: [PropertyResult] = []
 
