@@ -104,15 +104,30 @@ public struct IntervalSet<Address: IPAddressProtocol>: Hashable, Sendable, Custo
         return set
     }
 
-    /// Cuts `other`'s ranges out of this set's directly (no complement is built).
+    /// Cuts `other`'s ranges out of this set's directly (no complement is built). Runs of
+    /// ranges that no cut touches are copied in one block.
     public func subtracting(_ other: Self) -> Self {
         if ranges.isEmpty || other.ranges.isEmpty { return self }
         if Self.isAll(other.ranges) || ranges == other.ranges { return .empty }
         var result: [ClosedRange<Bits>] = []
+        result.reserveCapacity(ranges.count + Swift.min(ranges.count, other.ranges.count))   // a hint: cuts may split more
+        var i = 0
         var j = 0
-        for range in ranges {
+        while i < ranges.count {
+            j = Self.firstIndex(in: other.ranges, endingAtOrAfter: ranges[i].lowerBound, from: j)
+            if j == other.ranges.count {
+                result.append(contentsOf: ranges[i...])
+                break
+            }
+            // Ranges ending before the next cut starts are untouched.
+            let touched = Self.firstIndex(in: ranges, endingAtOrAfter: other.ranges[j].lowerBound, from: i)
+            if touched > i {
+                result.append(contentsOf: ranges[i..<touched])
+                i = touched
+                continue
+            }
+            let range = ranges[i]
             var low = range.lowerBound   // start of what is left of `range`
-            j = Self.firstIndex(in: other.ranges, endingAtOrAfter: low, from: j)
             var consumed = false
             while j < other.ranges.count, other.ranges[j].lowerBound <= range.upperBound {
                 let cut = other.ranges[j]
@@ -125,6 +140,7 @@ public struct IntervalSet<Address: IPAddressProtocol>: Hashable, Sendable, Custo
                 j += 1
             }
             if !consumed { result.append(low...range.upperBound) }
+            i += 1
         }
         var set = Self()
         set.ranges = result

@@ -43,8 +43,12 @@ public struct Catalog: Hashable, Sendable, Identifiable {
     public static let all: [Catalog] = generatedCatalogs.sorted { $0.name < $1.name }
 
     public static func named(_ name: String) -> Catalog? {
-        byName[name]
+        // A prefix never starts like a catalog name does: one byte spares hashing it.
+        guard let first = name.utf8.first, nameFirstBytes.contains(first) else { return nil }
+        return byName[name]
     }
+
+    private static let nameFirstBytes = Set(all.compactMap(\.name.utf8.first))
 
     /// Every guard entry is looked up here first, so a 100 k-prefix list wants one hash, not
     /// a string comparison per catalog.
