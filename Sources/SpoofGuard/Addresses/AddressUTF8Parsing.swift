@@ -48,6 +48,34 @@ enum AddressUTF8 {
 
     /// `IPv4Address.parseDottedQuad` over bytes: nil without a dot, else the value or the reason.
     static func dottedQuad(_ bytes: Bytes, _ range: Range<Int>) -> Quad? {
+        if let value = wellFormedDottedQuad(bytes, range) { return .value(value) }
+        return checkedDottedQuad(bytes, range)
+    }
+
+    /// One pass for the common case: four octets of one to three digits, no leading zero,
+    /// at most 255, separated by single dots. Anything else is nil, left to the checked parse
+    /// (which alone decides the message).
+    private static func wellFormedDottedQuad(_ bytes: Bytes, _ range: Range<Int>) -> UInt32? {
+        var value: UInt32 = 0
+        var index = range.lowerBound
+        for part in 0..<4 {
+            let start = index
+            var octet: UInt32 = 0
+            while index < range.upperBound, index - start < 3, isDigit(bytes[index]) {
+                octet = octet * 10 + UInt32(bytes[index] - UInt8(ascii: "0"))
+                index += 1
+            }
+            guard index > start, octet <= 255, index - start == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
+            value = value << 8 | octet
+            if part < 3 {
+                guard index < range.upperBound, bytes[index] == dot else { return nil }
+                index += 1
+            }
+        }
+        return index == range.upperBound ? value : nil
+    }
+
+    private static func checkedDottedQuad(_ bytes: Bytes, _ range: Range<Int>) -> Quad? {
         var dots = 0
         for index in range where bytes[index] == dot { dots += 1 }
         guard dots > 0 else { return nil }

@@ -88,10 +88,17 @@ public struct Verifier: Sendable {
         /// The first scenario and area where a property fails, nil when it holds.
         var outcomes: [OutcomeKey: (scenario: WalkScenario, area: Area)?] = [:]
         var kernel: [AddressField: KernelFacts<Address>] = [:]
+        /// Sizes for the report lines, each a walk over up to 100 k ranges.
+        let sourceCount: AddressCount, destinationCount: AddressCount
+        let unguardedSourceCount: AddressCount, unguardedDestinationCount: AddressCount
 
         init(sources: IntervalSet<Address>, destinations: IntervalSet<Address>) {
             self.sources = sources
             self.destinations = destinations
+            sourceCount = sources.count
+            destinationCount = destinations.count
+            unguardedSourceCount = sources.complement.count
+            unguardedDestinationCount = destinations.complement.count
             guardedSources = Area(source: sources, destination: .all)
             guardedDestinations = Area(source: .all, destination: destinations)
             allowed = guardedSources.union(guardedDestinations)
@@ -106,8 +113,6 @@ public struct Verifier: Sendable {
             (scenario, SymbolicWalk<Address>(program: program, interfaceName: interfaceClass.name, scenario: scenario).dropped(on: path))
         }
         shared.drops[walk] = drops
-        let sources = shared.sources
-        let destinations = shared.destinations
         let family = Address.family
         var results: [PropertyResult] = []
 
@@ -153,23 +158,23 @@ public struct Verifier: Sendable {
         switch interfaceClass.role {
         case .external:
             let guardedSources = shared.guardedSources
-            var sourceResult = result(.guardedSourcesDropped, sources: sources.count, destinations: everything,
+            var sourceResult = result(.guardedSourcesDropped, sources: shared.sourceCount, destinations: everything,
                                       failure: outcome(.guardedSourcesDropped) { mustDrop(guardedSources) })
             if path == .routed { sourceResult.kernel = kernelOverlap(guardedSources, guarding: .source) }
             results.append(sourceResult)
-            if !destinations.isEmpty {
+            if !shared.destinations.isEmpty {
                 let guardedDestinations = shared.guardedDestinations
-                var destinationResult = result(.guardedDestinationsDropped, sources: everything, destinations: destinations.count,
+                var destinationResult = result(.guardedDestinationsDropped, sources: everything, destinations: shared.destinationCount,
                                                failure: outcome(.guardedDestinationsDropped) { mustDrop(guardedDestinations) })
                 if path == .routed { destinationResult.kernel = kernelOverlap(guardedDestinations, guarding: .destination) }
                 results.append(destinationResult)
             }
-            results.append(result(.noCollateralDamage, sources: sources.complement.count,
-                                  destinations: destinations.complement.count,
+            results.append(result(.noCollateralDamage, sources: shared.unguardedSourceCount,
+                                  destinations: shared.unguardedDestinationCount,
                                   failure: outcome(.noCollateralDamage) { mayDropOnly(allowed) }))
         case .unmatched:
-            results.append(result(.noCollateralDamage, sources: sources.complement.count,
-                                  destinations: destinations.complement.count,
+            results.append(result(.noCollateralDamage, sources: shared.unguardedSourceCount,
+                                  destinations: shared.unguardedDestinationCount,
                                   failure: outcome(.noCollateralDamage) { mayDropOnly(allowed) }))
         case .loopback:
             results.append(result(.loopbackNeverFiltered, sources: everything, destinations: everything,

@@ -44,11 +44,16 @@ public struct Catalog: Hashable, Sendable, Identifiable {
 
     public static func named(_ name: String) -> Catalog? {
         // A prefix never starts like a catalog name does: one byte spares hashing it.
-        guard let first = name.utf8.first, nameFirstBytes.contains(first) else { return nil }
+        guard let first = name.utf8.first, nameFirstBytes[Int(first)] else { return nil }
         return byName[name]
     }
 
-    private static let nameFirstBytes = Set(all.compactMap(\.name.utf8.first))
+    /// Indexed by byte: whether some catalog name starts with it.
+    private static let nameFirstBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for catalog in all { if let first = catalog.name.utf8.first { table[Int(first)] = true } }
+        return table
+    }()
 
     /// Every guard entry is looked up here first, so a 100 k-prefix list wants one hash, not
     /// a string comparison per catalog.
