@@ -36,19 +36,27 @@ extension PolicyDecoder {
     }
 
     private mutating func entries(_ value: Value, at path: JSONPath, field: AddressField) -> [GuardEntry]? {
-        guard let texts = stringList(value, at: path, what: "catalog names or prefixes", element: "a catalog name or prefix") else {
-            return nil
+        // What `stringList` does, without its list of (text, path, position) copies: every
+        // element that is not a string is reported, and then nothing else.
+        guard let elements = list(value, at: path, what: "catalog names or prefixes") else { return nil }
+        var allStrings = true
+        for (index, item) in elements.enumerated() {
+            if case .string = item.kind { continue }
+            _ = string(item, at: path.index(index), what: "a catalog name or prefix")
+            allStrings = false
         }
+        guard allStrings else { return nil }
         // Duplicates are rare and must be reported in document order among the other
         // problems, so: read every entry, look for any duplicate by sorting once, and only if
         // there is one, forget this pass's reports and read the list again checking each
         // entry against the earlier ones.
         let reportsBefore = reports
         var result: [GuardEntry] = []
-        result.reserveCapacity(texts.count)
+        result.reserveCapacity(elements.count)
         var complete = true
-        for (text, elementPath, position) in texts {
-            if let entry = entry(text, at: elementPath, position: position, field: field) {
+        for (index, item) in elements.enumerated() {
+            guard case .string(let text) = item.kind else { continue }
+            if let entry = entry(text, at: path.index(index), position: item.position, field: field) {
                 result.append(entry)
             } else {
                 complete = false
@@ -56,7 +64,7 @@ extension PolicyDecoder {
         }
         guard Self.containsDuplicates(result) else { return complete ? result : nil }
         reports = reportsBefore
-        return entriesReportingDuplicates(texts, field: field)
+        return entriesReportingDuplicates(elements, at: path, field: field)
     }
 
     /// Whether two entries name the same catalog or the same literal prefix.
@@ -85,15 +93,16 @@ extension PolicyDecoder {
 
     /// The list read entry by entry, each checked against the earlier ones: the exact report
     /// (with the earlier place named) once a duplicate is known to exist.
-    private mutating func entriesReportingDuplicates(
-        _ texts: [(text: String, path: JSONPath, position: StrictJSON.Position)], field: AddressField
-    ) -> [GuardEntry]? {
+    private mutating func entriesReportingDuplicates(_ elements: [Value], at path: JSONPath, field: AddressField) -> [GuardEntry]? {
         var result: [GuardEntry] = []
         var seenCatalogs: [String: JSONPath] = [:]
         var seenPrefixes: [IPPrefix: JSONPath] = [:]
-        seenPrefixes.reserveCapacity(texts.count)
+        seenPrefixes.reserveCapacity(elements.count)
         var complete = true
-        for (text, elementPath, position) in texts {
+        for (index, item) in elements.enumerated() {
+            guard case .string(let text) = item.kind else { continue }
+            let elementPath = path.index(index)
+            let position = item.position
             guard let entry = entry(text, at: elementPath, position: position, field: field) else {
                 complete = false
                 continue

@@ -48,4 +48,16 @@ import Testing
             try Policy.decode(Array(text.utf8), source: "p.json")
         }
     }
+
+    /// A list with an element of another type is reported for that alone: its strings are
+    /// not read, so neither the bad prefix nor the duplicate below is reported.
+    @Test func wrongElementTypeHidesTheRest() {
+        let text = #"{"version": 1, "guard": {"source": ["10.0.0.1/8", true, "::1", "::1", null]}}"#
+        #expect(throws: PolicyError(source: "p.json", problems: [
+            PolicyProblem(path: "$.guard.source[1]", message: "must be a catalog name or prefix (a string), not a boolean", line: 1, column: 51),
+            PolicyProblem(path: "$.guard.source[4]", message: "must be a catalog name or prefix (a string), not null", line: 1, column: 71),
+        ])) {
+            try Policy.decode(Array(text.utf8), source: "p.json")
+        }
+    }
 }
