@@ -8,6 +8,8 @@ public protocol IPAddressProtocol: Hashable, Comparable, Sendable, CustomStringC
     static var family: AddressFamily { get }
     /// Strict textual parse; throws `AddressParseError` that says how to fix the text.
     init(parsing text: String) throws(AddressParseError)
+    /// The same parse over UTF-8 bytes (`AddressUTF8Parsing.swift`): same values, same errors.
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(AddressParseError)
 }
 
 extension IPAddressProtocol {

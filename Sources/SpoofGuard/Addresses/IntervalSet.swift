@@ -71,24 +71,109 @@ public struct IntervalSet<Address: IPAddressProtocol>: Hashable, Sendable, Custo
         return result
     }
 
+    /// Merge of the two range lists. Runs of ranges that cannot meet the other side are
+    /// skipped by galloping search, so intersecting a 100 k-range set with a handful of ranges
+    /// costs a few binary searches, not a walk over all of it.
     public func intersection(_ other: Self) -> Self {
+        if ranges.isEmpty || other.ranges.isEmpty { return .empty }
+        if Self.isAll(other.ranges) || ranges == other.ranges { return self }
+        if Self.isAll(ranges) { return other }
         var result: [ClosedRange<Bits>] = []
         var i = 0
         var j = 0
-        while i < ranges.count && j < other.ranges.count {
+        while true {
+            i = Self.firstIndex(in: ranges, endingAtOrAfter: other.ranges[j].lowerBound, from: i)
+            if i == ranges.count { break }
+            j = Self.firstIndex(in: other.ranges, endingAtOrAfter: ranges[i].lowerBound, from: j)
+            if j == other.ranges.count { break }
             let a = ranges[i]
             let b = other.ranges[j]
             let low = Swift.max(a.lowerBound, b.lowerBound)
             let high = Swift.min(a.upperBound, b.upperBound)
             if low <= high { result.append(low...high) }
-            if a.upperBound < b.upperBound { i += 1 } else { j += 1 }
+            if a.upperBound < b.upperBound {
+                i += 1
+                if i == ranges.count { break }
+            } else {
+                j += 1
+                if j == other.ranges.count { break }
+            }
         }
         var set = Self()
         set.ranges = result
         return set
     }
 
-    public func subtracting(_ other: Self) -> Self { intersection(other.complement) }
+    /// Cuts `other`'s ranges out of this set's directly (no complement is built). Runs of
+    /// ranges that no cut touches are copied in one block.
+    public func subtracting(_ other: Self) -> Self {
+        if ranges.isEmpty || other.ranges.isEmpty { return self }
+        if Self.isAll(other.ranges) || ranges == other.ranges { return .empty }
+        var result: [ClosedRange<Bits>] = []
+        result.reserveCapacity(ranges.count + Swift.min(ranges.count, other.ranges.count))   // a hint: cuts may split more
+        var i = 0
+        var j = 0
+        while i < ranges.count {
+            j = Self.firstIndex(in: other.ranges, endingAtOrAfter: ranges[i].lowerBound, from: j)
+            if j == other.ranges.count {
+                result.append(contentsOf: ranges[i...])
+                break
+            }
+            // Ranges ending before the next cut starts are untouched.
+            let touched = Self.firstIndex(in: ranges, endingAtOrAfter: other.ranges[j].lowerBound, from: i)
+            if touched > i {
+                result.append(contentsOf: ranges[i..<touched])
+                i = touched
+                continue
+            }
+            let range = ranges[i]
+            var low = range.lowerBound   // start of what is left of `range`
+            var consumed = false
+            while j < other.ranges.count, other.ranges[j].lowerBound <= range.upperBound {
+                let cut = other.ranges[j]
+                if cut.lowerBound > low { result.append(low...(cut.lowerBound - 1)) }
+                if cut.upperBound >= range.upperBound {
+                    consumed = true   // `cut` may reach into the next range: keep j
+                    break
+                }
+                low = cut.upperBound + 1
+                j += 1
+            }
+            if !consumed { result.append(low...range.upperBound) }
+            i += 1
+        }
+        var set = Self()
+        set.ranges = result
+        return set
+    }
+
+    private static func isAll(_ ranges: [ClosedRange<Bits>]) -> Bool {
+        ranges.count == 1 && ranges[0].lowerBound == 0 && ranges[0].upperBound == .max
+    }
+
+    /// The first index at or after `start` whose range ends at or after `bits` (or `count`):
+    /// exponential steps, then a binary search, so a long skip costs its logarithm.
+    private static func firstIndex(in ranges: [ClosedRange<Bits>], endingAtOrAfter bits: Bits, from start: Int) -> Int {
+        guard start < ranges.count, ranges[start].upperBound < bits else { return start }
+        var below = start   // ranges[below] ends before `bits`
+        var step = 1
+        var above = start + 1
+        while above < ranges.count, ranges[above].upperBound < bits {
+            below = above
+            step *= 2
+            above = start + step
+        }
+        above = Swift.min(above, ranges.count)
+        // The answer lies in below+1 ... above.
+        var low = below + 1
+        var high = above
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].upperBound < bits { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
     public func isSubset(of other: Self) -> Bool { subtracting(other).isEmpty }
 
     public var first: Address? { ranges.first.map { Address(bits: $0.lowerBound) } }

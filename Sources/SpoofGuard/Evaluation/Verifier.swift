@@ -26,10 +26,13 @@ public struct Verifier: Sendable {
         let (classes, notes) = InterfaceClass.classes(of: policy)
         var results: [PropertyResult] = []
         let paths: [ReceivePath] = program.bridgeChains.isEmpty ? [.routed] : [.routed, .bridged]
+        // Built once per family, not per class and path: each is a sort of every guarded prefix.
+        var v4 = SharedWork(sources: guarded(.source, IPv4Address.self), destinations: guarded(.destination, IPv4Address.self))
+        var v6 = SharedWork(sources: guarded(.source, IPv6Address.self), destinations: guarded(.destination, IPv6Address.self))
         for interfaceClass in classes {
             for path in paths where !(interfaceClass.role == .loopback && path == .bridged) {
-                results += check(interfaceClass, path, IPv4Address.self)
-                results += check(interfaceClass, path, IPv6Address.self)
+                results += check(interfaceClass, path, &v4)
+                results += check(interfaceClass, path, &v6)
             }
         }
         var allNotes = notes
@@ -61,25 +64,67 @@ public struct Verifier: Sendable {
         return IntervalSet(ranges: ranges)
     }
 
-    private func check<Address: IPAddressProtocol>(_ interfaceClass: InterfaceClass, _ path: ReceivePath, _: Address.Type) -> [PropertyResult] {
+    /// The work of one family shared between interface classes. A walk sees the interface
+    /// only through which interface tests its name passes (`InterfaceFacts.mask`), so classes
+    /// with the same mask (typically every external interface) drop the same region, and
+    /// their property outcomes and kernel overlaps are computed once.
+    struct SharedWork<Address: IPAddressProtocol> {
         typealias Area = Region<Address>
-        let drops: [(scenario: WalkScenario, dropped: Area)] = scenarios.map { scenario in
+        struct WalkKey: Hashable {
+            var mask: UInt64
+            var path: ReceivePath
+        }
+        struct OutcomeKey: Hashable {
+            var walk: WalkKey
+            var property: VerifiedProperty
+        }
+        let sources: IntervalSet<Address>
+        let destinations: IntervalSet<Address>
+        let guardedSources: Area
+        let guardedDestinations: Area
+        /// What may be dropped on an external or unmatched interface.
+        let allowed: Area
+        var drops: [WalkKey: [(scenario: WalkScenario, dropped: Area)]] = [:]
+        /// The first scenario and area where a property fails, nil when it holds.
+        var outcomes: [OutcomeKey: (scenario: WalkScenario, area: Area)?] = [:]
+        var kernel: [AddressField: KernelFacts<Address>] = [:]
+        /// Sizes for the report lines, each a walk over up to 100 k ranges.
+        let sourceCount: AddressCount, destinationCount: AddressCount
+        let unguardedSourceCount: AddressCount, unguardedDestinationCount: AddressCount
+
+        init(sources: IntervalSet<Address>, destinations: IntervalSet<Address>) {
+            self.sources = sources
+            self.destinations = destinations
+            sourceCount = sources.count
+            destinationCount = destinations.count
+            unguardedSourceCount = sources.complement.count
+            unguardedDestinationCount = destinations.complement.count
+            guardedSources = Area(source: sources, destination: .all)
+            guardedDestinations = Area(source: .all, destination: destinations)
+            allowed = guardedSources.union(guardedDestinations)
+        }
+    }
+
+    private func check<Address: IPAddressProtocol>(_ interfaceClass: InterfaceClass, _ path: ReceivePath,
+                                                   _ shared: inout SharedWork<Address>) -> [PropertyResult] {
+        typealias Area = Region<Address>
+        let walk = SharedWork<Address>.WalkKey(mask: InterfaceFacts(name: interfaceClass.name, tests: program.interfaceTests).mask, path: path)
+        let drops = shared.drops[walk] ?? scenarios.map { scenario in
             (scenario, SymbolicWalk<Address>(program: program, interfaceName: interfaceClass.name, scenario: scenario).dropped(on: path))
         }
-        let sources = guarded(.source, Address.self)
-        let destinations = guarded(.destination, Address.self)
+        shared.drops[walk] = drops
         let family = Address.family
         var results: [PropertyResult] = []
 
         func result(_ property: VerifiedProperty, sources: AddressCount, destinations: AddressCount,
-                    failure: (WalkScenario, Area)?) -> PropertyResult {
+                    failure: (scenario: WalkScenario, area: Area)?) -> PropertyResult {
             PropertyResult(property: property, interfaceClass: interfaceClass, family: family, path: path,
                            sources: sources, destinations: destinations,
-                           counterexample: failure.flatMap { counterexample($1, scenario: $0, interfaceClass, path) },
+                           counterexample: failure.flatMap { counterexample($0.area, scenario: $0.scenario, interfaceClass, path) },
                            kernel: nil)
         }
         /// `area` must be dropped in every scenario.
-        func mustDrop(_ area: Area) -> (WalkScenario, Area)? {
+        func mustDrop(_ area: Area) -> (scenario: WalkScenario, area: Area)? {
             for (scenario, dropped) in drops {
                 let missed = area.subtracting(dropped)
                 if !missed.isEmpty { return (scenario, missed) }
@@ -87,41 +132,56 @@ public struct Verifier: Sendable {
             return nil
         }
         /// Nothing outside `allowed` may be dropped in any scenario.
-        func mayDropOnly(_ allowed: Area) -> (WalkScenario, Area)? {
+        func mayDropOnly(_ allowed: Area) -> (scenario: WalkScenario, area: Area)? {
             for (scenario, dropped) in drops {
                 let extra = dropped.subtracting(allowed)
                 if !extra.isEmpty { return (scenario, extra) }
             }
             return nil
         }
+        /// The outcome of `property` for this walk, worked out once per walk.
+        func outcome(_ property: VerifiedProperty, _ compute: () -> (scenario: WalkScenario, area: Area)?) -> (scenario: WalkScenario, area: Area)? {
+            let key = SharedWork<Address>.OutcomeKey(walk: walk, property: property)
+            if let known = shared.outcomes[key] { return known }
+            let computed = compute()
+            shared.outcomes[key] = .some(computed)
+            return computed
+        }
+        func kernelOverlap(_ area: Area, guarding field: AddressField) -> KernelOverlap {
+            let facts = shared.kernel[field] ?? kernelFacts(area, guarding: field)
+            shared.kernel[field] = facts
+            return facts.overlap(interfaceClass)
+        }
 
         let everything = IntervalSet<Address>.all.count
-        let allowed = Area(source: sources, destination: .all).union(Area(source: .all, destination: destinations))
+        let allowed = shared.allowed
         switch interfaceClass.role {
         case .external:
-            let guardedSources = Area(source: sources, destination: .all)
-            var sourceResult = result(.guardedSourcesDropped, sources: sources.count,
-                                      destinations: everything, failure: mustDrop(guardedSources))
-            if path == .routed { sourceResult.kernel = kernelOverlap(guardedSources, guarding: .source, interfaceClass) }
+            let guardedSources = shared.guardedSources
+            var sourceResult = result(.guardedSourcesDropped, sources: shared.sourceCount, destinations: everything,
+                                      failure: outcome(.guardedSourcesDropped) { mustDrop(guardedSources) })
+            if path == .routed { sourceResult.kernel = kernelOverlap(guardedSources, guarding: .source) }
             results.append(sourceResult)
-            if !destinations.isEmpty {
-                let guardedDestinations = Area(source: .all, destination: destinations)
-                var destinationResult = result(.guardedDestinationsDropped, sources: everything,
-                                               destinations: destinations.count, failure: mustDrop(guardedDestinations))
-                if path == .routed { destinationResult.kernel = kernelOverlap(guardedDestinations, guarding: .destination, interfaceClass) }
+            if !shared.destinations.isEmpty {
+                let guardedDestinations = shared.guardedDestinations
+                var destinationResult = result(.guardedDestinationsDropped, sources: everything, destinations: shared.destinationCount,
+                                               failure: outcome(.guardedDestinationsDropped) { mustDrop(guardedDestinations) })
+                if path == .routed { destinationResult.kernel = kernelOverlap(guardedDestinations, guarding: .destination) }
                 results.append(destinationResult)
             }
-            results.append(result(.noCollateralDamage, sources: sources.complement.count,
-                                  destinations: destinations.complement.count, failure: mayDropOnly(allowed)))
+            results.append(result(.noCollateralDamage, sources: shared.unguardedSourceCount,
+                                  destinations: shared.unguardedDestinationCount,
+                                  failure: outcome(.noCollateralDamage) { mayDropOnly(allowed) }))
         case .unmatched:
-            results.append(result(.noCollateralDamage, sources: sources.complement.count,
-                                  destinations: destinations.complement.count, failure: mayDropOnly(allowed)))
+            results.append(result(.noCollateralDamage, sources: shared.unguardedSourceCount,
+                                  destinations: shared.unguardedDestinationCount,
+                                  failure: outcome(.noCollateralDamage) { mayDropOnly(allowed) }))
         case .loopback:
             results.append(result(.loopbackNeverFiltered, sources: everything, destinations: everything,
-                                  failure: mayDropOnly(.empty)))
+                                  failure: outcome(.loopbackNeverFiltered) { mayDropOnly(.empty) }))
         case .internal:
             results.append(result(.internalNeverFiltered, sources: everything, destinations: everything,
-                                  failure: mayDropOnly(.empty)))
+                                  failure: outcome(.internalNeverFiltered) { mayDropOnly(.empty) }))
         }
         return results
     }
@@ -148,18 +208,32 @@ public struct Verifier: Sendable {
         return .v6(address as! IPv6Address)
     }
 
+    /// Where the kernel would drop a guarded area too, apart from the interface the example
+    /// packet names: the same for every external class, so worked out once per area.
+    struct KernelFacts<Address: IPAddressProtocol> {
+        var dropsAll: Bool
+        var dropsSome: Bool
+        var typicalStage: KernelStage?
+        var stages: [KernelStage]
+        var gapExample: (source: Address, destination: Address)?
+
+        func overlap(_ interfaceClass: InterfaceClass) -> KernelOverlap {
+            let example = gapExample.map { pair in
+                Packet(inputInterface: InputInterface(name: interfaceClass.name, kind: interfaceClass.kind),
+                       source: Verifier.address(pair.source), destination: Verifier.address(pair.destination), transport: .udp, destinationPort: 53)
+            }
+            return KernelOverlap(dropsAll: dropsAll, dropsSome: dropsSome, typicalStage: typicalStage,
+                                 stages: stages, gapExample: example)
+        }
+    }
+
     /// Where the kernel (route_localnet off, a current kernel, a routed path on an ordinary
     /// device) would drop the guarded area too.
-    private func kernelOverlap<Address: IPAddressProtocol>(_ area: Region<Address>, guarding field: AddressField,
-                                                           _ interfaceClass: InterfaceClass) -> KernelOverlap {
+    private func kernelFacts<Address: IPAddressProtocol>(_ area: Region<Address>, guarding field: AddressField) -> KernelFacts<Address> {
         let kernel = KernelRegion.dropped(Address.self)
         let covered = area.intersection(kernel.region)
         let stages = Swift.Set(kernel.stages.filter { !area.intersection($0.cell).isEmpty }.map(\.stage))
         let gap = area.subtracting(kernel.region)
-        let example = gap.example.map { pair in
-            Packet(inputInterface: InputInterface(name: interfaceClass.name, kind: interfaceClass.kind),
-                   source: Self.address(pair.source), destination: Self.address(pair.destination), transport: .udp, destinationPort: 53)
-        }
         // The check that drops a typical guarded packet (127.0.0.1 -> 192.0.2.1 for a source
         // guard, 192.0.2.1 -> 127.0.0.1 for a destination guard), for the report line.
         let ordinary = try! Address(parsing: Address.family == .ipv4 ? "192.0.2.1" : "2001:db8::1")
@@ -168,8 +242,8 @@ public struct Verifier: Sendable {
             let destination = field == .destination ? Region<Address>.representative(of: box.destination) : ordinary
             return kernel.stages.first { $0.cell.contains(source: source, destination: destination) }?.stage
         }
-        return KernelOverlap(dropsAll: gap.isEmpty, dropsSome: !covered.isEmpty, typicalStage: typical,
-                             stages: stages.sorted { $0.description < $1.description }, gapExample: example)
+        return KernelFacts(dropsAll: gap.isEmpty, dropsSome: !covered.isEmpty, typicalStage: typical,
+                           stages: stages.sorted { $0.description < $1.description }, gapExample: gap.example)
     }
 
     /// Every combination of limit outcomes is walked; beyond this many, 2^n walks would take too long.

@@ -34,5 +34,30 @@ struct JSONPath: Hashable, Sendable, CustomStringConvertible {
         return JSONPath(description: description + "[\"" + escaped + "\"]")
     }
 
-    func index(_ index: Int) -> JSONPath { JSONPath(description: description + "[\(index)]") }
+    /// Written byte by byte into one allocation: a 100 k-element list asks for a path per
+    /// element, and interpolation cost several times the allocation itself.
+    func index(_ index: Int) -> JSONPath {
+        precondition(index >= 0, "a list index is never negative")
+        var digitCount = 1
+        var rest = index / 10
+        while rest > 0 {
+            digitCount += 1
+            rest /= 10
+        }
+        let base = description.utf8
+        let total = base.count + digitCount + 2
+        let text = String(unsafeUninitializedCapacity: total) { buffer in
+            var at = buffer.initialize(fromContentsOf: base)
+            buffer[at] = UInt8(ascii: "[")
+            at += digitCount
+            var value = index
+            for position in stride(from: at, to: at - digitCount, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            buffer[at + 1] = UInt8(ascii: "]")
+            return total
+        }
+        return JSONPath(description: text)
+    }
 }

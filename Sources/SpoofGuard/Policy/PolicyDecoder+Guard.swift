@@ -36,17 +36,73 @@ extension PolicyDecoder {
     }
 
     private mutating func entries(_ value: Value, at path: JSONPath, field: AddressField) -> [GuardEntry]? {
-        guard let texts = stringList(value, at: path, what: "catalog names or prefixes", element: "a catalog name or prefix") else {
-            return nil
+        // What `stringList` does, without its list of (text, path, position) copies: every
+        // element that is not a string is reported, and then nothing else.
+        guard let elements = list(value, at: path, what: "catalog names or prefixes") else { return nil }
+        var allStrings = true
+        for (index, item) in elements.enumerated() {
+            if case .string = item.kind { continue }
+            _ = string(item, at: path.index(index), what: "a catalog name or prefix")
+            allStrings = false
         }
+        guard allStrings else { return nil }
+        // Duplicates are rare and must be reported in document order among the other
+        // problems, so: read every entry, look for any duplicate by sorting once, and only if
+        // there is one, forget this pass's reports and read the list again checking each
+        // entry against the earlier ones.
+        let reportsBefore = reports
+        var result: [GuardEntry] = []
+        result.reserveCapacity(elements.count)
+        var complete = true
+        for (index, item) in elements.enumerated() {
+            guard case .string(let text) = item.kind else { continue }
+            if let entry = entry(text, at: path.index(index), position: item.position, field: field) {
+                result.append(entry)
+            } else {
+                complete = false
+            }
+        }
+        guard Self.containsDuplicates(result) else { return complete ? result : nil }
+        reports = reportsBefore
+        return entriesReportingDuplicates(elements, at: path, field: field)
+    }
+
+    /// Whether two entries name the same catalog or the same literal prefix.
+    static func containsDuplicates(_ entries: [GuardEntry]) -> Bool {
+        var catalogs: Set<String> = []
+        var v4: [UInt64] = []
+        var v6: [(bits: UInt128, length: Int)] = []
+        v4.reserveCapacity(entries.count)
+        for entry in entries {
+            switch entry.origin {
+            case .catalog(let name):
+                if !catalogs.insert(name).inserted { return true }
+            case .literal:
+                switch entry.prefixes[0] {
+                case .v4(let prefix): v4.append(UInt64(prefix.network.bits) << 8 | UInt64(prefix.length))
+                case .v6(let prefix): v6.append((prefix.network.bits, prefix.length))
+                }
+            }
+        }
+        v4.sort()
+        v6.sort { ($0.bits, $0.length) < ($1.bits, $1.length) }
+        for index in v4.indices.dropFirst() where v4[index] == v4[index - 1] { return true }
+        for index in v6.indices.dropFirst() where v6[index] == v6[index - 1] { return true }
+        return false
+    }
+
+    /// The list read entry by entry, each checked against the earlier ones: the exact report
+    /// (with the earlier place named) once a duplicate is known to exist.
+    private mutating func entriesReportingDuplicates(_ elements: [Value], at path: JSONPath, field: AddressField) -> [GuardEntry]? {
         var result: [GuardEntry] = []
         var seenCatalogs: [String: JSONPath] = [:]
         var seenPrefixes: [IPPrefix: JSONPath] = [:]
-        // Sized up front: a 100 k-prefix policy otherwise spends a tenth of its decoding regrowing it.
-        seenPrefixes.reserveCapacity(texts.count)
-        result.reserveCapacity(texts.count)
+        seenPrefixes.reserveCapacity(elements.count)
         var complete = true
-        for (text, elementPath, position) in texts {
+        for (index, item) in elements.enumerated() {
+            guard case .string(let text) = item.kind else { continue }
+            let elementPath = path.index(index)
+            let position = item.position
             guard let entry = entry(text, at: elementPath, position: position, field: field) else {
                 complete = false
                 continue
@@ -96,10 +152,13 @@ extension PolicyDecoder {
             report(path, "\(quoted(text)) is \(text.utf8.count) bytes long, too long for a prefix; write a prefix such as \"127.0.0.0/8\" or \"::1/128\"", at: position)
             return nil
         }
+        let parsed = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(AddressParseError) in try IPPrefix(utf8: bytes) }
+        } ?? Result { () throws(AddressParseError) in try IPPrefix(parsing: text) }
         let prefix: IPPrefix
-        do {
-            prefix = try IPPrefix(parsing: text)
-        } catch {
+        switch parsed {
+        case .success(let value): prefix = value
+        case .failure(let error):
             report(path, error.description, at: position)
             return nil
         }
@@ -117,7 +176,9 @@ extension PolicyDecoder {
     /// Catalog names are words; anything with a digit, `.`, `:` or `/` was meant as an address,
     /// so the address parser's message (with its suggested fix) is the helpful one.
     private func looksLikePrefix(_ text: String) -> Bool {
-        text.unicodeScalars.contains { ("0"..."9").contains($0) || $0 == "." || $0 == ":" || $0 == "/" }
+        // ASCII bytes never occur inside a multi-byte UTF-8 sequence, so bytes are scalars here.
+        text.utf8.contains { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".")
+            || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "/") }
     }
 
     private func overlap(_ a: IPPrefix, _ b: IPPrefix) -> Bool {

@@ -40,6 +40,12 @@ struct PolicyDecoder {
     static let defaultSources = ["loopback", "loopback-mapped"]
     static let defaultDestinations = ["loopback"]
 
+    /// Everything reported so far; restoring it forgets a pass that is then read again.
+    var reports: (problems: [PolicyProblem], omitted: Int) {
+        get { (problems, omittedProblemCount) }
+        set { (problems, omittedProblemCount) = newValue }
+    }
+
     mutating func report(_ path: JSONPath, _ message: String, at position: StrictJSON.Position? = nil) {
         guard problems.count < PolicyError.maximumProblems else {
             omittedProblemCount += 1
@@ -191,9 +197,11 @@ struct PolicyDecoder {
         guard let elements = list(value, at: path, what: what) else { return nil }
         var result: [(String, JSONPath, StrictJSON.Position)] = []
         var complete = true
+        result.reserveCapacity(elements.count)
         for (index, item) in elements.enumerated() {
-            if let text = string(item, at: path.index(index), what: element) {
-                result.append((text, path.index(index), item.position))
+            let elementPath = path.index(index)
+            if let text = string(item, at: elementPath, what: element) {
+                result.append((text, elementPath, item.position))
             } else {
                 complete = false
             }

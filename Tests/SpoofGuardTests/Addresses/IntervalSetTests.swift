@@ -48,6 +48,44 @@ import Testing
         }
     }
 
+    /// Sets of very different sizes make intersection and subtraction gallop over long runs;
+    /// results must still match the brute-force model and keep the invariant.
+    @Test func skewedSizesMatchBruteForce() {
+        var random = SeededGenerator(seed: 7_331)
+        func randomSet(maximumRanges: Int) -> (IPv4Set, Set<UInt32>) {
+            var ranges: [ClosedRange<UInt32>] = []
+            var members = Set<UInt32>()
+            for _ in 0..<Int.random(in: 0...maximumRanges, using: &random) {
+                let low = UInt32.random(in: 0..<2048, using: &random)
+                let high = min(2047, low + UInt32.random(in: 0..<6, using: &random))
+                ranges.append(low...high)
+                members.formUnion(low...high)
+            }
+            return (IPv4Set(ranges: ranges), members)
+        }
+        for round in 0..<600 {
+            let (a, modelA) = randomSet(maximumRanges: round % 3 == 0 ? 4 : 300)
+            let (b, modelB) = randomSet(maximumRanges: round % 3 == 1 ? 4 : 300)
+            for result in [a.intersection(b), b.intersection(a), a.subtracting(b), b.subtracting(a)] { checkInvariant(result) }
+            #expect(members(a.intersection(b)) == modelA.intersection(modelB))
+            #expect(members(b.intersection(a)) == modelA.intersection(modelB))
+            #expect(members(a.subtracting(b)) == modelA.subtracting(modelB))
+            #expect(members(b.subtracting(a)) == modelB.subtracting(modelA))
+            #expect(a.intersection(a) == a && a.subtracting(a).isEmpty)
+            #expect(a.intersection(.all) == a && IPv4Set.all.intersection(a) == a && a.subtracting(.all).isEmpty)
+            #expect(a.subtracting(.empty) == a && a.intersection(.empty).isEmpty)
+            #expect(IPv4Set.all.subtracting(a) == a.complement)
+        }
+    }
+
+    @Test func subtractionAtTheTopOfTheSpace() {
+        let top = IPv4Set(ranges: [(UInt32.max - 9)...UInt32.max])
+        #expect(top.subtracting(IPv4Set(ranges: [(UInt32.max - 3)...(UInt32.max - 2)])).ranges
+                == [(UInt32.max - 9)...(UInt32.max - 4), (UInt32.max - 1)...UInt32.max])
+        #expect(top.subtracting(IPv4Set(ranges: [(UInt32.max - 3)...UInt32.max])).ranges == [(UInt32.max - 9)...(UInt32.max - 4)])
+        #expect(IPv6Set.all.subtracting(IPv6Set(ranges: [0...0, UInt128.max...UInt128.max])).ranges == [1...(UInt128.max - 1)])
+    }
+
     @Test func edgesOfTheSpaceDoNotOverflow() {
         let top = IPv6Set(ranges: [(UInt128.max - 5)...UInt128.max, 0...3])
         #expect(top.complement.ranges == [4...(UInt128.max - 6)])

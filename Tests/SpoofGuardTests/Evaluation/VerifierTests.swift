@@ -58,6 +58,25 @@ import Testing
         #expect(report.text.contains("counterexample eth0 127.0.0.1 -> "))
     }
 
+    /// External classes share their walks and outcomes; each must still report its own
+    /// failure with a counterexample on its own interface, and kernel examples likewise.
+    @Test func sharedWorkKeepsEveryClassItsOwnCounterexample() throws {
+        let report = try Self.report(F.policy(sources: ["10.0.0.0/8", "::ffff:127.0.0.0/104"]))
+        let external = report.classes.filter { if case .external = $0.role { true } else { false } }
+        #expect(external.count == 3)
+        for interfaceClass in external {
+            for family in AddressFamily.allCases {
+                let failure = try #require(report.failures.first {
+                    $0.property == .guardedSourcesDropped && $0.interfaceClass == interfaceClass && $0.family == family
+                })
+                #expect(failure.counterexample?.packet.inputInterface.name == interfaceClass.name)
+                #expect(failure.kernel?.gapExample.map { $0.inputInterface.name == interfaceClass.name } ?? true)
+            }
+            let held = report.results.filter { $0.interfaceClass == interfaceClass && $0.property == .noCollateralDamage }
+            #expect(held.count == 2 && held.allSatisfy { $0.counterexample == nil })
+        }
+    }
+
     @Test func extraRuleDroppingTenIsCollateralDamage() throws {
         let policy = F.policy()
         var ruleset = Compiler.compile(policy)

@@ -43,19 +43,33 @@ public struct Catalog: Hashable, Sendable, Identifiable {
     public static let all: [Catalog] = generatedCatalogs.sorted { $0.name < $1.name }
 
     public static func named(_ name: String) -> Catalog? {
-        all.first { $0.name == name }
+        // A prefix never starts like a catalog name does: one byte spares hashing it.
+        guard let first = name.utf8.first, nameFirstBytes[Int(first)] else { return nil }
+        return byName[name]
     }
+
+    /// Indexed by byte: whether some catalog name starts with it.
+    private static let nameFirstBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for catalog in all { if let first = catalog.name.utf8.first { table[Int(first)] = true } }
+        return table
+    }()
+
+    /// Every guard entry is looked up here first, so a 100 k-prefix list wants one hash, not
+    /// a string comparison per catalog.
+    private static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     public static var names: [String] { all.map(\.name) }
 
     /// Sources that are legitimate even though they look bogus (0.0.0.0/8, ::): the catalogs
     /// refused in `guard.source`. A literal source prefix overlapping one of these is refused
     /// for the same reason the catalog is.
-    static var protectedSources: [(catalog: Catalog, prefix: IPPrefix)] {
+    /// Stored, not computed: every literal source prefix is checked against it.
+    static let protectedSources: [(catalog: Catalog, prefix: IPPrefix)] = {
         all.filter { $0.refusals[.source] != nil }.flatMap { catalog in
             catalog.prefixes.map { (catalog, $0) }
         }
-    }
+    }()
 }
 
 extension Catalog.Entry {

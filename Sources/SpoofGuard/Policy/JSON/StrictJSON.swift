@@ -24,7 +24,9 @@ public enum StrictJSON {
         public var value: Value
     }
 
-    public indirect enum Kind: Hashable, Sendable {
+    /// Not `indirect`: arrays already hold their elements out of line, and a box per string
+    /// was a heap allocation per element of a 100 k-prefix list.
+    public enum Kind: Hashable, Sendable {
         case null
         case bool(Bool)
         /// The number exactly as written (already checked against the JSON grammar), so that
