@@ -1,12 +1,16 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// `spoofguard` links the Swift runtime and libraries statically on Linux: loading and
-/// relocating libswiftCore, Foundation and ICU dynamically cost ≈ 6 ms of every run's start.
-/// It uses FoundationEssentials (through swift-argument-parser) and not Foundation, whose static
-/// archive needs CoreFoundation and ICU; FoundationEssentials' own dependencies are named here
-/// because the driver does not add them. (The bench measures other processes: it stays dynamic.)
-let staticSwiftRuntime: [LinkerSetting] = [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"], .when(platforms: [.linux]))]
+/// Release builds of `spoofguard` link the Swift runtime and libraries statically on Linux:
+/// loading and relocating libswiftCore, Foundation and ICU dynamically cost ≈ 6 ms of every
+/// run's start. It uses FoundationEssentials (through swift-argument-parser), not Foundation,
+/// whose static archive needs CoreFoundation and ICU; FoundationEssentials' own dependencies are
+/// named because the driver does not add them. Not debug builds: under `--sanitize=address`
+/// LeakSanitizer takes the static runtime's caches for leaks and fails every run. The bench
+/// measures other processes and stays dynamic.
+let staticSwiftRuntime: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"], .when(platforms: [.linux], configuration: .release)),
+]
 
 let package = Package(
     name: "spoofguard",
