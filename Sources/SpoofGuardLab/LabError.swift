@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Why the lab could not be built, driven or read. Each case names what failed and how to fix it.
 public enum LabError: Error, CustomStringConvertible, Sendable {
@@ -18,7 +18,8 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
         case let .system(call, code, context):
             return "\(call) failed for \(context): \(String(cString: strerror(code))) (errno \(code))"
         case let .command(arguments, status, output):
-            let shown = output.isEmpty ? "" : ": " + output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = output.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()
+            let shown = trimmed.isEmpty ? "" : ": " + String(trimmed)
             if status == 127 { return "`\(arguments.first ?? "")` is not installed; the kernel lab needs iproute2" }
             return "`\(arguments.joined(separator: " "))` exited with status \(status)\(shown)"
         case .unexpected(let what):

@@ -1,5 +1,6 @@
 import CSpoofGuardLab
-import Foundation
+import Dispatch
+import Glibc
 import Synchronization
 
 /// A named network namespace (a bind mount under /run/netns, as `ip netns` makes), owned by
@@ -43,7 +44,13 @@ public final class LabNamespace: Sendable {
     /// Returns the names removed.
     @discardableResult
     public static func sweepStale() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var names: [String] = []
+        if let listing = opendir(directory) {
+            while let entry = readdir(listing) {
+                names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
+            }
+            closedir(listing)
+        }
         var removed: [String] = []
         for name in names where name.hasPrefix(labPrefix) {
             let pidText = name.dropFirst(labPrefix.count).prefix { $0.isNumber }

@@ -2,6 +2,13 @@ internal import CNetfilter
 import Glibc
 import SpoofGuard
 
+/// A set by family, table and name.
+struct SetPath: Hashable {
+    var family: TableFamily
+    var table: String
+    var set: String
+}
+
 /// Dumps (GETTABLE, GETCHAIN, GETSET, GETSETELEM, GETRULE, GETGEN) raised to the IR.
 struct KernelReader {
     let socket: NetlinkSocket
@@ -20,9 +27,16 @@ struct KernelReader {
     /// Without `elements`, sets come back empty (their key type kept): a cheap first look.
     /// Only tables of `families` are read; others of the same name are not spoofguard's.
     func tables(named name: String, families: Set<TableFamily>, elements: Bool = true) throws -> [Table] {
+        var digests: [SetPath: [UInt8]] = [:]
+        return try tables(named: name, families: families, elements: elements, digests: &digests)
+    }
+
+    /// The same, collecting the `ElementDigest` each set carries in its user data.
+    func tables(named name: String, families: Set<TableFamily>, elements: Bool,
+                digests: inout [SetPath: [UInt8]]) throws -> [Table] {
         var tables: [Table] = []
         for (family, nftTable) in try headers(named: name, families: families) {
-            tables.append(try read(family: family, table: nftTable, elements: elements))
+            tables.append(try read(family: family, table: nftTable, elements: elements, digests: &digests))
         }
         return tables
     }
@@ -41,7 +55,8 @@ struct KernelReader {
         return found
     }
 
-    private func read(family: TableFamily, table nftTable: NftTable, elements withElements: Bool) throws -> Table {
+    private func read(family: TableFamily, table nftTable: NftTable, elements withElements: Bool,
+                      digests: inout [SetPath: [UInt8]]) throws -> Table {
         let name = nftTable.name
         let label = "\(family.rawValue) table \(name)"
         var table = Table(family: family, name: name, flags: TableFlags(rawValue: nftTable.flags),
@@ -58,6 +73,9 @@ struct KernelReader {
                 ? try SetElementEncoding.decode(try self.elements(of: set.name, family: family, table: name), key: key,
                                                 interval: flags.contains(.interval))
                 : key.noElements
+            if let digest = UserData.setElementDigest(in: set.userData) {
+                digests[SetPath(family: family, table: name, set: set.name)] = digest
+            }
             table.sets.append(NamedSet(name: set.name, flags: flags, elements: elements,
                                        comment: UserData.setComment(in: set.userData)))
         }

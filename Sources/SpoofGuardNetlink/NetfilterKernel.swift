@@ -9,6 +9,8 @@ public final class NetfilterKernel {
     public let namespace: NetworkNamespace?
     /// Tests shrink the receive buffer to make replies overflow (ENOBUFS).
     var receiveBufferOverride: Int?
+    /// Reads that dumped set elements (the expensive kind): tests hold apply to skipping them.
+    private(set) var elementReads = 0
 
     public init(namespace: NetworkNamespace? = nil) throws(NetlinkError) {
         self.namespace = namespace
@@ -30,9 +32,19 @@ public final class NetfilterKernel {
     }
 
     func read(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: Bool) throws -> Ruleset {
+        var digests: [SetPath: [UInt8]] = [:]
+        return try read(tablesNamed: names, families: families, elements: elements, digests: &digests)
+    }
+
+    /// The same, collecting each set's `ElementDigest`.
+    func read(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: Bool,
+              digests: inout [SetPath: [UInt8]]) throws -> Ruleset {
+        if elements { elementReads += 1 }
         let reader = KernelReader(socket: socket)
         var tables: [Table] = []
-        for name in names.sorted() { tables += try reader.tables(named: name, families: families, elements: elements) }
+        for name in names.sorted() {
+            tables += try reader.tables(named: name, families: families, elements: elements, digests: &digests)
+        }
         return Ruleset(tables: tables)
     }
 
@@ -70,12 +82,22 @@ public final class NetfilterKernel {
         let families = Self.managedFamilies.union(ruleset.tables.map(\.family))
         let generation = try generation()
         var report = ApplyReport(ruleset: ruleset, checked: check)
+        var encodedSets: EncodedSets?
+        func encoded() throws(LinearizeError) -> EncodedSets {
+            if let encodedSets { return encodedSets }
+            let sets = try EncodedSets(ruleset)
+            encodedSets = sets
+            return sets
+        }
         // Element dumps are the expensive part (the kernel walks a set from its start for every
-        // 32 KiB of reply): read them only when everything else already matches.
+        // 32 KiB of reply): read them only when everything else already matches, and not when
+        // the sets' digests already show that the elements differ (see `ElementProof`).
         var current: Ruleset
         do {
-            current = try read(tablesNamed: names, families: families, elements: false)
+            var digests: [SetPath: [UInt8]] = [:]
+            current = try read(tablesNamed: names, families: families, elements: false, digests: &digests)
             if current.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
+               try ElementProof.judge(expected: encoded(), digests: digests) != .different,
                try read(tablesNamed: names, families: families).kernelComparable == ruleset.kernelComparable {
                 // The dumps are separate requests: only an unmoved generation proves they saw
                 // one ruleset, so that "unchanged" is not claimed from a mixture of two.
@@ -89,7 +111,7 @@ public final class NetfilterKernel {
         }
         let stale = current.tables.filter { table in ruleset.table(family: table.family, name: table.name) == nil }
         let transaction = try Transaction.replace(with: ruleset.carryingCounters(from: current), deleting: stale, generation: generation,
-                                                  commit: !check, socket: socket)
+                                                  commit: !check, socket: socket, encoded: encoded())
         report.messages = transaction.buffer.messageCount
         report.batchBytes = transaction.buffer.length
         do {
@@ -103,7 +125,18 @@ public final class NetfilterKernel {
         }
         if check { return report }
         report.changed = true
-        let (readBack, readGeneration) = try consistentRead(tablesNamed: names, families: families)
+        // Our commit made the generation `generation + 1`. Read back at that generation, the
+        // table is exactly what the acknowledged batch created: chains, sets and rules are
+        // compared, and the sets' elements are the ones sent, which their digests confirm
+        // without the quadratic element dump. Anything else reads back everything.
+        var digests: [SetPath: [UInt8]] = [:]
+        let (header, headerGeneration) = try consistentRead(tablesNamed: names, families: families, elements: false, digests: &digests)
+        if headerGeneration == generation &+ 1,
+           header.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
+           try ElementProof.judge(expected: encoded(), digests: digests) == .equal {
+            return report
+        }
+        let (readBack, readGeneration) = try consistentRead(tablesNamed: names, families: families, elements: true, digests: &digests)
         guard readBack.kernelComparable == ruleset.kernelComparable else {
             // Our commit made the generation `generation + 1`; a later one means another process
             // committed after us and what is loaded now is its doing, not a failed transaction.
@@ -123,11 +156,13 @@ public final class NetfilterKernel {
 
     /// Reads the tables between two equal generation reads, so that the result is one ruleset
     /// and not chains of one and rules of the next. Returns it with that generation.
-    private func consistentRead(tablesNamed names: Set<String>, families: Set<TableFamily>) throws -> (Ruleset, UInt32) {
+    private func consistentRead(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: Bool,
+                                digests: inout [SetPath: [UInt8]]) throws -> (Ruleset, UInt32) {
         var attempt = 1
         while true {
             let before = try generation()
-            let tables = try read(tablesNamed: names, families: families)
+            digests = [:]
+            let tables = try read(tablesNamed: names, families: families, elements: elements, digests: &digests)
             let after = try generation()
             if before == after || attempt == Self.applyAttempts { return (tables, after) }
             attempt += 1

@@ -16,8 +16,10 @@ struct Transaction {
     /// Replace spoofguard's tables in one batch, in nft's order: for each table NEWTABLE
     /// (ensure it exists), DELTABLE, NEWTABLE (EXCL), then chains, sets, elements, rules.
     /// `generation` makes the kernel refuse the batch (ERESTART) if the ruleset changed since it was read.
+    /// `encoded` holds the sets' elements when the caller already encoded them (`EncodedSets(ruleset)`).
     static func replace(with ruleset: Ruleset, deleting stale: [Table], generation: UInt32?, commit: Bool,
-                        socket: NetlinkSocket) throws -> Transaction {
+                        socket: NetlinkSocket, encoded: EncodedSets? = nil) throws -> Transaction {
+        let encoded = try encoded ?? EncodedSets(ruleset)
         var transaction = Transaction()
         transaction.begin(seq: socket.takeSeq(), generation: generation)
         var nextSetID: UInt32 = 1
@@ -53,10 +55,11 @@ struct Transaction {
                 nextSetID += 1
                 setIDs[set.name] = id
                 let origin = Origin(operation: "creating set \(set.name) in \(label)", policyEntry: set.comment ?? set.name)
-                let nft = NftSet(family: family, table: table.name, set: set, id: id)
+                let path = SetPath(family: family, table: table.name, set: set.name)
+                let elements = encoded.elements[path] ?? []
+                let nft = NftSet(family: family, table: table.name, set: set, id: id, elementDigest: encoded.digests[path])
                 transaction.add(.newSet, family: family, flags: create, seq: socket.takeSeq(), origin, build: nft.build)
                 // Element lists are nested attributes (64 KiB at most): send them in chunks.
-                let elements = try SetElementEncoding.encode(set.elements, interval: set.flags.contains(.interval))
                 var start = 0
                 while start < elements.count {
                     let end = min(start + 1024, elements.count)

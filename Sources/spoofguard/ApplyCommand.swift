@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import SpoofGuard
 import SpoofGuardNetlink
 
@@ -87,20 +87,12 @@ struct ApplyCommand: ParsableCommand {
         }
         var arguments = ["revert-pending", "--table", table, "--seconds", String(seconds), "--runtime-dir", file.directory]
         if let netns = namespace.netns { arguments += ["--netns", netns] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        process.arguments = arguments
-        let ready = Pipe()
-        process.standardOutput = ready
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = String(decoding: ready.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (pid, line) = try spawnReportingFirstLine(arguments)
         guard line.hasPrefix("ready") else {
-            printError("spoofguard: could not start the revert timer, nothing applied: \(line.trimmingCharacters(in: .whitespacesAndNewlines))")
+            printError("spoofguard: could not start the revert timer, nothing applied: \(line.filter { !$0.isNewline })")
             throw ExitCode.osError
         }
-        return PendingRevertTimer(file: file, pid: process.processIdentifier)
+        return PendingRevertTimer(file: file, pid: pid)
     }
 }
 
@@ -111,4 +103,56 @@ struct PendingRevertTimer {
     func cancel() {
         if file.claim() { kill(pid, SIGTERM) }
     }
+}
+
+/// Starts this executable again with `arguments` (stdin and stderr on /dev/null, stdout on a
+/// pipe, nothing else open) and reads the pipe until the child closes it. Returns the child's pid and what it wrote.
+func spawnReportingFirstLine(_ arguments: [String]) throws -> (pid: pid_t, output: String) {
+    var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let length = readlink("/proc/self/exe", &path, path.count - 1)
+    guard length > 0 else { throw POSIXFailure(call: "readlink /proc/self/exe", code: errno) }
+    let executable = String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    var ends: [Int32] = [-1, -1]
+    guard pipe(&ends) == 0 else { throw POSIXFailure(call: "pipe", code: errno) }
+    // Neither end may leak into the child beyond the dup2 onto its stdout.
+    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    // The timer outlives this process: it must not keep any other descriptor open (a pipe this
+    // process inherited would make whoever reads it wait for the timer to end).
+    closeInheritedDescriptors(&actions)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    close(ends[1])
+    defer { close(ends[0]) }
+    guard spawned == 0 else { throw POSIXFailure(call: "posix_spawn \(executable)", code: spawned) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(ends[0], $0.baseAddress, $0.count) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { break }
+        bytes += chunk[0..<count]
+    }
+    return (pid, String(decoding: bytes, as: UTF8.self))
+}
+
+/// Adds a close action for every descriptor above 2 open now (read from /proc/self/fd), so that
+/// the child holds nothing but its standard streams. (glibc's addclosefrom_np is not visible to Swift.)
+func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    guard let listing = opendir("/proc/self/fd") else { return }
+    let own = dirfd(listing)
+    var descriptors: [Int32] = []
+    while let entry = readdir(listing) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if let fd = Int32(name), fd > 2, fd != own { descriptors.append(fd) }
+    }
+    closedir(listing)
+    for fd in descriptors { posix_spawn_file_actions_addclose(&actions, fd) }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import SpoofGuard
 
 struct CompileCommand: ParsableCommand {
@@ -40,14 +40,35 @@ struct CompileCommand: ParsableCommand {
             print(text, terminator: "")
             return
         }
-        do {
-            // A regular file is replaced atomically, so a reader never sees half a ruleset; anything
-            // else (/dev/null, a FIFO, a symlink) is written through, which a rename would destroy.
-            let type = try? FileManager.default.attributesOfItem(atPath: output)[.type] as? FileAttributeType
-            try text.write(toFile: output, atomically: type == nil || type == .typeRegular, encoding: .utf8)
-        } catch {
-            printError("\(output): cannot write: \(error.localizedDescription)")
+        if let failure = Self.write(text, to: output) {
+            printError("\(output): cannot write: \(failure)")
             throw ExitCode.osError
         }
+    }
+
+    /// A regular (or absent) file is replaced atomically — written beside and renamed — so a
+    /// reader never sees half a ruleset; anything else (/dev/null, a FIFO, a symlink) is written
+    /// through, which a rename would destroy. Returns the failure, if any.
+    static func write(_ text: String, to path: String) -> String? {
+        var info = stat()
+        let regularOrAbsent = lstat(path, &info) != 0 || info.st_mode & S_IFMT == S_IFREG
+        let target = regularOrAbsent ? path + ".\(getpid()).tmp" : path
+        let fd = regularOrAbsent ? open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+                                 : open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        var bytes = Array(text.utf8)[...]
+        var failure: Int32 = 0
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { failure = errno; break }
+            bytes = bytes.dropFirst(written)
+        }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if regularOrAbsent {
+            if failure == 0 && rename(target, path) != 0 { failure = errno }
+            if failure != 0 { unlink(target) }
+        }
+        return failure == 0 ? nil : String(cString: strerror(failure))
     }
 }

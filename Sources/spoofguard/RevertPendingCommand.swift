@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SpoofGuard
 import SpoofGuardNetlink
 
@@ -32,13 +33,13 @@ struct RevertPendingCommand: ParsableCommand {
             previous = try namespace.kernel().read(tablesNamed: [table])
             let deadline = Date().addingTimeInterval(TimeInterval(seconds))
             try file.write(.init(pid: getpid(), table: table, netns: namespace.netns,
-                                 deadline: ISO8601DateFormatter().string(from: deadline),
+                                 deadline: deadline.formatted(.iso8601),
                                  previous: NftTextRenderer.listing(previous)))
         } catch {
-            FileHandle.standardOutput.write(Data("error: \(error)\n".utf8))
+            writeAll(STDOUT_FILENO, "error: \(error)\n")
             throw ExitCode.failure
         }
-        FileHandle.standardOutput.write(Data("ready\n".utf8))
+        writeAll(STDOUT_FILENO, "ready\n")
         // Nobody reads on: the parent has gone and its pipe would raise SIGPIPE.
         let null = open("/dev/null", O_RDWR)
         dup2(null, STDIN_FILENO); dup2(null, STDOUT_FILENO); dup2(null, STDERR_FILENO)

@@ -35,6 +35,22 @@ import Testing
         #expect(status.tables[0].guardedDestinations == [])
     }
 
+    /// Scope lists keep first-seen order and hold each value once, however many rules (and a
+    /// literal prefix beside the set) name it; 20,000 prefixes once took quadratic time here.
+    @Test func scopeListsAreOrderedAndUnique() {
+        // Every other /24, so that none merge.
+        let sources = (0..<20_000).map { "10.\($0 * 2 / 256).\($0 * 2 % 256).0/24" }
+        var table = Self.table(interfaces: ["eth0", "wan*"], sources: sources)
+        table.chains[0].rules.append(table.chains[0].rules[0])
+        table.chains[0].rules.append(Rule([.match(Match(.inputInterfaceName, .interface(Self.names(["eth0"])[0]))),
+                                           .match(Match(.address(.ipv4, .source), .prefix(.v4(try! IPv4Prefix(parsing: "10.0.2.0/24"))))),
+                                           .verdict(.drop)], comment: "literal"))
+        let scope = LoadedGuard.scope(of: table)
+        #expect(scope.guarded == ["eth0", "wan*"])
+        #expect(scope.sources == Self.v4(sources).ranges.map { IPv4Set.describe($0) })
+        #expect(scope.sources.count == 20_000)
+    }
+
     @Test func negatedInternalSetGuardsEverythingElse() {
         let status = LoadedGuard(ruleset: Ruleset(tables: [Self.table(interfaces: ["lo", "br-*"], negated: true)]),
                                  existingInterfaces: ["br-lan", "eth0", "lo"])

@@ -72,12 +72,17 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
 
     /// What the acting rules of the base chains (and the chains they divert to) cover.
     static func scope(of table: Table) -> (guarded: [String], excluded: [String], sources: [String], destinations: [String]) {
-        var guarded: [String] = [], excluded: [String] = [], sources: [String] = [], destinations: [String] = []
-        func add(_ items: [String], to list: inout [String]) {
-            for item in items where !list.contains(item) { list.append(item) }
+        // A seen-set per list: `list.contains` made a 100 k-prefix table take seconds (quadratic).
+        struct UniqueList {
+            var items: [String] = []
+            var seen: Set<String> = []
+            mutating func add(_ values: [String]) {
+                for value in values where seen.insert(value).inserted { items.append(value) }
+            }
         }
+        var guarded = UniqueList(), excluded = UniqueList(), sources = UniqueList(), destinations = UniqueList()
         for chain in table.chains where chain.base != nil {
-            add(chain.base?.devices ?? [], to: &guarded)
+            guarded.add(chain.base?.devices ?? [])
             for rule in chain.rules where acts(rule) {
                 for case .match(let match) in rule.statements {
                     let values: [String] = switch match.value {
@@ -88,15 +93,15 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
                     case .family: []
                     }
                     switch match.subject {
-                    case .inputInterfaceName: match.isNegated ? add(values, to: &excluded) : add(values, to: &guarded)
-                    case .address(_, .source) where !match.isNegated: add(values, to: &sources)
-                    case .address(_, .destination) where !match.isNegated: add(values, to: &destinations)
+                    case .inputInterfaceName: match.isNegated ? excluded.add(values) : guarded.add(values)
+                    case .address(_, .source) where !match.isNegated: sources.add(values)
+                    case .address(_, .destination) where !match.isNegated: destinations.add(values)
                     default: break
                     }
                 }
             }
         }
-        return (guarded, excluded, sources, destinations)
+        return (guarded.items, excluded.items, sources.items, destinations.items)
     }
 
     /// e.g. `prerouting priority raw`, with nft's name for the priority where it has one.

@@ -5,6 +5,8 @@ public enum UserData {
     static let setKeyByteOrder: UInt8 = 0
     static let setMergeElements: UInt8 = 2
     static let setComment: UInt8 = 7
+    /// spoofguard's own record (`ElementDigest`): far above nft's types, which nft skips.
+    static let setElementDigest: UInt8 = 0xf0
     static let ruleComment: UInt8 = 0
     static let tableComment: UInt8 = 0
 
@@ -15,11 +17,30 @@ public enum UserData {
 
     /// What nft 1.0.6 stores for a named set: the key byte order (u32, host order), the merge
     /// flag only for `auto-merge` sets, and the comment (NUL terminated).
-    public static func set(key: SetKey, autoMerge: Bool = false, comment: String? = nil) -> [UInt8] {
+    /// spoofguard adds its `ElementDigest` after them when given one.
+    public static func set(key: SetKey, autoMerge: Bool = false, comment: String? = nil, elementDigest: [UInt8]? = nil) -> [UInt8] {
         var tlv = record(setKeyByteOrder, u32(keyByteOrder(key)))
         if autoMerge { tlv += record(setMergeElements, u32(1)) }
         if let comment { tlv += record(setComment, Array(comment.utf8) + [0]) }
+        if let elementDigest { tlv += record(setElementDigest, elementDigest) }
         return tlv
+    }
+
+    public static func setElementDigest(in data: [UInt8]) -> [UInt8]? {
+        records(data)[setElementDigest]
+    }
+
+    /// The user data without spoofguard's digest record: what nft itself would have stored.
+    public static func withoutElementDigest(_ data: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        var index = 0
+        while index + 2 <= data.count {
+            let length = Int(data[index + 1])
+            guard index + 2 + length <= data.count else { break }
+            if data[index] != setElementDigest { result += data[index..<(index + 2 + length)] }
+            index += 2 + length
+        }
+        return result
     }
 
     public static func comment(_ comment: String) -> [UInt8] {
