@@ -52,7 +52,7 @@ let package = Package(
         // Measures spoofguard beside tcpdump and nft; runs the built `spoofguard` beside it.
         .executableTarget(
             name: "spoofguard-bench",
-            dependencies: ["SpoofGuard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SpoofGuard", "SpoofGuardLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "SpoofGuardTests",
@@ -65,7 +65,7 @@ let package = Package(
         // Runs the built `spoofguard` and `spoofguard-bench` binaries, which `swift test` builds
         // with every other target. Not a dependency on `spoofguard`: a test bundle depending on
         // an executable links that executable's code, and with it the static runtime flags.
-        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "spoofguard-bench"]),
+        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "SpoofGuardLab", "spoofguard-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@
 #include "CSpoofGuardLab.h"
 #include <errno.h>
 #include <sched.h>
+#include <spawn.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -84,3 +85,7 @@ int sg_lab_remove_namespace_file(const char *path) {
 
 int sg_lab_af_inet(void) { return AF_INET; }
 int sg_lab_af_inet6(void) { return AF_INET6; }
+
+int sg_lab_spawn_actions_add_chdir(void *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np((posix_spawn_file_actions_t *)actions, path);
+}

@@ -22,7 +22,7 @@ enum DryRunBenchmark {
             try context.alternate(round, {
                 let run = try Measure.succeed(ours)
                 mine.append(run.seconds)
-                summary = run.output
+                summary = run.standardOutput
             }, { bpf.append(try Measure.succeed(theirs).seconds) })
         }
         let (a, b) = (Measure.median(mine), Measure.median(bpf))

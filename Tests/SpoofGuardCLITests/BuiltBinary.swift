@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardLab
 
 /// Runs the `spoofguard` executable that `swift build` put next to this test bundle.
 enum BuiltBinary {
@@ -27,38 +28,15 @@ enum BuiltBinary {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Runs the binary in the package root (so relative paths such as `Examples/router.json`
+    /// resolve) through `ChildProcess`: posix_spawn and wait4, output in files.
     static func run(_ arguments: [String], standardInput: String? = nil) throws -> Result {
         guard let path else {
             throw MissingBinary()
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        // Output goes to files, not pipes: nothing can block however much the child writes.
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("spoofguard-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outputURL = directory.appendingPathComponent("stdout"), errorURL = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outputURL), errors = try FileHandle(forWritingTo: errorURL)
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = standardInput == nil ? FileHandle.nullDevice : input
-        try process.run()
-        if let standardInput {
-            input.fileHandleForWriting.write(Data(standardInput.utf8))
-            try input.fileHandleForWriting.close()
-        }
-        process.waitUntilExit()
-        try output.close()
-        try errors.close()
-        return Result(status: process.terminationStatus,
-                      standardOutput: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
-                      standardError: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
+        let child = try ChildProcess.run([path] + arguments, standardInput: standardInput.map { Array($0.utf8) },
+                                         directory: packageRoot.path)
+        return Result(status: child.status, standardOutput: child.standardOutput, standardError: child.standardError)
     }
 
     struct MissingBinary: Error, CustomStringConvertible {

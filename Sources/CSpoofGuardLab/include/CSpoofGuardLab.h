@@ -24,6 +24,10 @@ int sg_lab_send_udp(int family, const uint8_t *source, uint16_t source_port,
 /// Keeps datagrams to that port from drawing ICMP "port unreachable" answers.
 int sg_lab_udp_listener(uint16_t port);
 
+/// posix_spawn_file_actions_addchdir_np (glibc ≥ 2.29), which Swift's Glibc module does not
+/// expose: the child changes to `path` before exec. `actions` is a posix_spawn_file_actions_t *.
+int sg_lab_spawn_actions_add_chdir(void *actions, const char *path);
+
 /// Detaches and removes a bind-mounted namespace file (what `ip netns delete` does).
 /// Safe to call from a signal-handling context: two system calls, no allocation.
 int sg_lab_remove_namespace_file(const char *path);
