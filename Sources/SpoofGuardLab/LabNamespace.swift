@@ -65,23 +65,27 @@ public final class LabNamespace: Sendable {
 /// Namespace files to delete when the process is interrupted. A signal handler cannot run
 /// arbitrary code, so SIGINT/SIGTERM are received on a dispatch queue, which deletes every
 /// registered namespace and then exits with the conventional 128 + signal status.
-final class CleanupRegistry: Sendable {
+final class CleanupRegistry: @unchecked Sendable {
     static let shared = CleanupRegistry()
 
-    private let paths = Mutex<Set<String>>([])
-    private let installed = Mutex<[DispatchSourceSignal]>([])
+    // Guarded by `queue` (a serial dispatch queue rather than `Synchronization.Mutex`, whose
+    // futex-based lock ThreadSanitizer cannot see: it reported the guarded accesses as races).
+    private let queue = DispatchQueue(label: "spoofguard.lab.cleanup")
+    private var paths: Set<String> = []
+    private var installed: [DispatchSourceSignal] = []
 
-    func register(path: String) { paths.withLock { _ = $0.insert(path) } }
-    func unregister(path: String) { paths.withLock { _ = $0.remove(path) } }
+    func register(path: String) { queue.sync { _ = paths.insert(path) } }
+    func unregister(path: String) { queue.sync { _ = paths.remove(path) } }
 
     func removeAll() {
-        for path in paths.withLock({ $0 }) { _ = sg_lab_remove_namespace_file(path) }
-        paths.withLock { $0.removeAll() }
+        let registered = queue.sync { paths }
+        for path in registered { _ = sg_lab_remove_namespace_file(path) }
+        queue.sync { paths.removeAll() }
     }
 
     func installSignalHandlers() {
-        installed.withLock { sources in
-            guard sources.isEmpty else { return }
+        queue.sync {
+            guard installed.isEmpty else { return }
             for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -90,7 +94,7 @@ final class CleanupRegistry: Sendable {
                     exit(128 + signalNumber)
                 }
                 source.resume()
-                sources.append(source)
+                installed.append(source)
             }
         }
     }
