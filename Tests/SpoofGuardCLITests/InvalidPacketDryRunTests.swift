@@ -7,32 +7,26 @@ import Testing
 /// standard output empty or one complete JSON document that says why it stopped.
 @Suite("spoofguard dry-run on invalid packet files (the built binary)")
 struct InvalidPacketDryRunTests {
-    struct Manifest: Decodable {
-        struct Case: Decodable {
-            var file: String
-            var exitCode: Int32
-            var location: String
-            var message: String
-        }
-        var cases: [Case]
+    struct Case: Decodable {
+        var file: String
+        var exitCode: Int32
+        var location: String
+        var message: String
     }
 
     static let directory = BuiltBinary.packageRoot.appendingPathComponent("Tests/SpoofGuardTests/Packets/Invalid")
 
-    static let manifest: Manifest = {
-        let data = try? Data(contentsOf: directory.appendingPathComponent("manifest.json"))
-        return (data.flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }) ?? Manifest(cases: [])
-    }()
+    static let cases = CorpusManifest<Case>.load(from: directory)
 
     static let modes: [[String]] = [[], ["--summary"], ["--drops"], ["--json"], ["--json", "--summary"]]
 
     @Test func theCorpusIsThere() {
-        #expect(Self.manifest.cases.count >= 20)
+        #expect(Self.cases.count >= 20)
     }
 
-    @Test(arguments: manifest.cases.map(\.file))
+    @Test(arguments: cases.map(\.file))
     func refused(_ file: String) throws {
-        let entry = try #require(Self.manifest.cases.first { $0.file == file })
+        let entry = try #require(Self.cases.first { $0.file == file })
         let path = Self.directory.appendingPathComponent(file).path
         for mode in Self.modes {
             let result = try BuiltBinary.run(["dry-run", "Examples/router.json", "--packets", path, "--iif", "wan0"] + mode)
@@ -56,9 +50,9 @@ struct InvalidPacketDryRunTests {
     /// `--skip-bad` (which the readers' messages suggest) never crashes on the corpus: it exits
     /// 0 with totals that count what it skipped, or refuses what cannot be skipped (a file that
     /// is not a packet file at all) with the same message.
-    @Test(arguments: manifest.cases.map(\.file))
+    @Test(arguments: cases.map(\.file))
     func skipBad(_ file: String) throws {
-        let entry = try #require(Self.manifest.cases.first { $0.file == file })
+        let entry = try #require(Self.cases.first { $0.file == file })
         let path = Self.directory.appendingPathComponent(file).path
         let result = try BuiltBinary.run(["dry-run", "Examples/router.json", "--packets", path, "--iif", "wan0", "--skip-bad", "--json", "--summary"])
         if result.status == 0 {

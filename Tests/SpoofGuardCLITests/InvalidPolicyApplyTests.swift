@@ -6,14 +6,11 @@ import Testing
 /// names the location of its first problem, and the ruleset is byte-identical afterwards.
 @Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
 struct InvalidPolicyApplyTests {
-    struct Manifest: Decodable {
-        struct Case: Decodable {
-            var file: String
-            var exitCode: Int32
-            var path: String
-            var message: String
-        }
-        var cases: [Case]
+    struct Case: Decodable {
+        var file: String
+        var exitCode: Int32
+        var path: String
+        var message: String
     }
 
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -41,13 +38,13 @@ struct InvalidPolicyApplyTests {
     }
 
     @Test func everyInvalidPolicyIsRefusedAndTheKernelIsUnchanged() throws {
-        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: Self.corpus.appendingPathComponent("manifest.json")))
-        #expect(manifest.cases.count >= 40)
+        let cases = CorpusManifest<Case>.load(from: Self.corpus)
+        #expect(cases.count >= 40)
         let ns = try KernelCommandTests.Namespace()
         #expect(try ns.nft("-f", "-", input: Self.preloaded).status == 0)
         let before = try ns.nft("list", "ruleset")
         #expect(before.status == 0 && before.output.contains("table inet spoofguard"))
-        for entry in manifest.cases {
+        for entry in cases {
             let file = Self.corpus.appendingPathComponent(entry.file).path
             for arguments in [["apply", file], ["apply", file, "--check"], ["diff", file]] {
                 let run = try ns.spoofguard(arguments[0], arguments[1], arguments.count > 2 ? arguments[2] : "--json")
