@@ -56,14 +56,7 @@ struct CompileCommand: ParsableCommand {
         let fd = regularOrAbsent ? open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
                                  : open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
         guard fd >= 0 else { return String(cString: strerror(errno)) }
-        var bytes = Array(text.utf8)[...]
-        var failure: Int32 = 0
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { failure = errno; break }
-            bytes = bytes.dropFirst(written)
-        }
+        var failure = writeAll(fd, text) ?? 0
         if close(fd) != 0 && failure == 0 { failure = errno }
         if regularOrAbsent {
             if failure == 0 && rename(target, path) != 0 { failure = errno }
