@@ -262,7 +262,7 @@ enum NftExpression {
         case let .verdict(verdict):
             let e = new("immediate")
             nftnl_expr_set_u32(e, attribute(NFTNL_EXPR_IMM_DREG), KernelRegister.verdict)
-            nftnl_expr_set_u32(e, attribute(NFTNL_EXPR_IMM_VERDICT), UInt32(bitPattern: verdict.code))
+            nftnl_expr_set_u32(e, attribute(NFTNL_EXPR_IMM_VERDICT), UInt32(bitPattern: verdict.kernelCode))
             if let chain = verdict.chain { nftnl_expr_set_str(e, attribute(NFTNL_EXPR_IMM_CHAIN), chain) }
             return e
         }
@@ -315,7 +315,7 @@ enum NftExpression {
             return .reject(type: u32(NFTNL_EXPR_REJECT_TYPE), code: nftnl_expr_get_u8(e, attribute(NFTNL_EXPR_REJECT_CODE)))
         case "immediate":
             guard u32(NFTNL_EXPR_IMM_DREG) == KernelRegister.verdict,
-                  let verdict = KernelVerdict(code: Int32(bitPattern: u32(NFTNL_EXPR_IMM_VERDICT)), chain: str(NFTNL_EXPR_IMM_CHAIN))
+                  let verdict = Verdict(kernelCode: Int32(bitPattern: u32(NFTNL_EXPR_IMM_VERDICT)), chain: str(NFTNL_EXPR_IMM_CHAIN))
             else { break }
             return .verdict(verdict)
         default:

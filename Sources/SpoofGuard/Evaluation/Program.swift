@@ -183,31 +183,41 @@ struct Program: Sendable {
         _ match: Match, table: Table, sets: [String: (key: SetKey, index: Int)],
         fail: (String) -> EvaluatorError
     ) throws(EvaluatorError) -> Step {
-        switch (match.subject, match.value) {
-        case (.inputInterfaceName, .set(let name)):
-            guard let set = sets[name], set.key == .interfaceName else {
-                throw fail("matches iifname against @\(name), which is not an interface set of table \(table.name)")
+        let unreadable = fail("has a match the evaluator cannot read: \(match.nftText())")
+        switch match.subject {
+        case .inputInterfaceName:
+            switch match.value {
+            case .set(let name):
+                guard let set = sets[name], set.key == .interfaceName else {
+                    throw fail("matches iifname against @\(name), which is not an interface set of table \(table.name)")
+                }
+                return .interface(test: set.index, negated: match.isNegated)
+            case .interface(let pattern):
+                return .interface(test: try interfaceTest([pattern]), negated: match.isNegated)
+            case .prefix, .family:
+                throw unreadable
             }
-            return .interface(test: set.index, negated: match.isNegated)
-        case (.inputInterfaceName, .interface(let pattern)):
-            return .interface(test: try interfaceTest([pattern]), negated: match.isNegated)
-        case (.networkFamily, .family(let family)):
+        case .networkFamily:
+            guard case .family(let family) = match.value else { throw unreadable }
             return .family(family, negated: match.isNegated)
-        case (.address(let family, let field), .set(let name)):
-            let key: SetKey = family == .ipv4 ? .ipv4Address : .ipv6Address
-            guard let set = sets[name], set.key == key else {
-                throw fail("matches \(family.nftName) \(field.rawValue) against @\(name), which is not a \(key.rawValue) set of table \(table.name)")
+        case .address(let family, let field):
+            switch match.value {
+            case .set(let name):
+                let key: SetKey = family == .ipv4 ? .ipv4Address : .ipv6Address
+                guard let set = sets[name], set.key == key else {
+                    throw fail("matches \(HeaderField.address(family, field)) against @\(name), which is not a \(key.rawValue) set of table \(table.name)")
+                }
+                return family == .ipv4 ? .ipv4(field, set: set.index, negated: match.isNegated)
+                                       : .ipv6(field, set: set.index, negated: match.isNegated)
+            case .prefix(.v4(let prefix)) where family == .ipv4:
+                ipv4Sets.append(IPv4Set([prefix]))
+                return .ipv4(field, set: ipv4Sets.count - 1, negated: match.isNegated)
+            case .prefix(.v6(let prefix)) where family == .ipv6:
+                ipv6Sets.append(IPv6Set([prefix]))
+                return .ipv6(field, set: ipv6Sets.count - 1, negated: match.isNegated)
+            case .prefix, .interface, .family:
+                throw unreadable
             }
-            return family == .ipv4 ? .ipv4(field, set: set.index, negated: match.isNegated)
-                                   : .ipv6(field, set: set.index, negated: match.isNegated)
-        case (.address(.ipv4, let field), .prefix(.v4(let prefix))):
-            ipv4Sets.append(IPv4Set([prefix]))
-            return .ipv4(field, set: ipv4Sets.count - 1, negated: match.isNegated)
-        case (.address(.ipv6, let field), .prefix(.v6(let prefix))):
-            ipv6Sets.append(IPv6Set([prefix]))
-            return .ipv6(field, set: ipv6Sets.count - 1, negated: match.isNegated)
-        default:
-            throw fail("has a match the evaluator cannot read: \(match.nftText())")
         }
     }
 

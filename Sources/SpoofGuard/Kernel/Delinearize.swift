@@ -14,10 +14,8 @@ public enum Delinearize {
         _ expressions: [KernelExpression], family: TableFamily, comment: String? = nil, handle: UInt64? = nil
     ) throws(DelinearizeError) -> Rule {
         var registers: [UInt32: RegisterContent] = [:]
-        var statements: [Statement?] = []
-        var context = family.impliedAddressFamily
-        // Index of a `meta nfproto/protocol` match that a following address match may imply.
-        var dependencyIndex: Int?
+        var statements: [Statement] = []
+        var context = ProtocolContext(table: family)
         var tcpDependency = false
 
         // Registers loaded and not yet read. nft never overwrites a load before using it; a
@@ -45,18 +43,16 @@ public enum Delinearize {
 
         func addressMatch(offset: UInt32, loaded: UInt32, prefixLength: Int, data: [UInt8]?, expression: KernelExpression)
             throws(DelinearizeError) -> (MatchSubject, IPPrefix?) {
-            // Only these families put an IP header under `network`; in an arp table it is ARP
-            // (found by Fuzz/Targets/delinearize: read as an IPv4 match Linearize cannot write).
-            guard family.impliedAddressFamily != nil || [.inet, .netdev, .bridge].contains(family) else {
+            // Only families where the IP headers have a selector put an IP header under
+            // `network`; in an arp table it is ARP (found by Fuzz/Targets/delinearize: read as
+            // an IPv4 match Linearize cannot write).
+            let families = (context.established.map { [$0] } ?? AddressFamily.allCases)
+                .filter { ProtocolHeader($0).selector(in: family) != nil }
+            guard !families.isEmpty else {
                 throw DelinearizeError(expression: expression, reason: "loads from the network header of a \(family.rawValue) table, which is not IP")
             }
-            guard let (addressFamily, field) = addressField(offset: offset, length: loaded, context: context) else {
+            guard let (addressFamily, field) = HeaderField.address(atNetworkOffset: offset, length: loaded, families: families) else {
                 throw DelinearizeError(expression: expression, reason: "loads \(loaded) bytes at network header + \(offset), which is no address field spoofguard uses")
-            }
-            if let index = dependencyIndex, case .match(let m)? = statements[index],
-               m.value == .family(addressFamily), !m.isNegated {
-                statements[index] = nil
-                dependencyIndex = nil
             }
             guard let data else { return (.address(addressFamily, field), nil) }
             let full = Int(addressFamily.addressLength)
@@ -80,7 +76,9 @@ public enum Delinearize {
                 try load(destination, .meta(key), for: expression)
             case let .payload(base, offset, length, destination):
                 guard base == .network else {
-                    throw DelinearizeError(expression: expression, reason: "loads from the \(base) header; spoofguard matches network-header addresses only")
+                    let known = ProtocolHeader.allCases.flatMap(\.fields).first { $0.base == base && $0.offset == offset && $0.length == length }
+                    throw DelinearizeError(expression: expression, reason: known.map { "loads \($0), which spoofguard's rules do not match" }
+                        ?? "loads from the \(base) header; spoofguard matches network-header addresses only")
                 }
                 try load(destination, .payload(offset: offset, length: length), for: expression)
             case let .bitwise(source, destination, mask, xor):
@@ -93,9 +91,8 @@ public enum Delinearize {
             case let .cmp(op, source, data):
                 let negated = op == .notEqual
                 switch try content(source, for: expression) {
-                case .meta(.nfproto) where data.count == 1 && (data[0] == 2 || data[0] == 10) && family == .inet,
-                     .meta(.protocol) where (data == [0x08, 0x00] || data == [0x86, 0xdd]) && (family == .netdev || family == .bridge):
-                    let addressFamily: AddressFamily = data == [2] || data == [0x08, 0x00] ? .ipv4 : .ipv6
+                case .meta(let key) where ProtocolHeader.selected(by: key, value: data, in: family)?.addressFamily != nil:
+                    let addressFamily = ProtocolHeader.selected(by: key, value: data, in: family)!.addressFamily!
                     let match = Statement.match(Match(.networkFamily, .family(addressFamily), negated: negated))
                     // Neither nft nor Linearize repeats a family match; raising a repeat would
                     // not round-trip (only the last one becomes the address match's dependency).
@@ -103,11 +100,8 @@ public enum Delinearize {
                         throw DelinearizeError(expression: expression, reason: "repeats an earlier \(addressFamily) family match")
                     }
                     statements.append(match)
-                    if !negated {
-                        dependencyIndex = statements.count - 1
-                        context = addressFamily
-                    }
-                case .meta(.l4proto) where data == [6] && !negated && statements.isEmpty:
+                    context.note(match)
+                case .meta(let key) where ProtocolHeader.selected(by: key, value: data, in: family) == .tcp && !negated && statements.isEmpty:
                     tcpDependency = true
                 case .meta(.inputInterfaceName):
                     statements.append(.match(Match(.inputInterfaceName, .interface(try interfacePattern(data, expression)), negated: negated)))
@@ -115,11 +109,13 @@ public enum Delinearize {
                     let (subject, prefix) = try addressMatch(offset: offset, loaded: length, prefixLength: Int(length) * 8,
                                                              data: data, expression: expression)
                     statements.append(.match(Match(subject, .prefix(prefix!), negated: negated)))
+                    context.note(statements.last!)
                 case let .masked(offset, length, prefixLength):
                     let (subject, prefix) = try addressMatch(offset: offset, loaded: length, prefixLength: prefixLength,
                                                              data: data, expression: expression)
                     statements.append(.match(Match(subject, .prefix(prefix!), negated: negated)))
-                default:
+                    context.note(statements.last!)
+                case .meta, .masked:
                     throw DelinearizeError(expression: expression, reason: "compares a value spoofguard does not model")
                 }
             case let .lookup(set, _, source, inverted):
@@ -133,7 +129,8 @@ public enum Delinearize {
                         throw DelinearizeError(expression: expression, reason: "looks up a partial address")
                     }
                     statements.append(.match(Match(subject, .set(set), negated: inverted)))
-                default:
+                    context.note(statements.last!)
+                case .meta, .masked:
                     throw DelinearizeError(expression: expression, reason: "looks up a value spoofguard does not model")
                 }
             case let .counter(packets, bytes):
@@ -146,37 +143,26 @@ public enum Delinearize {
                 }
                 statements.append(.limit(RateLimit(rate: rate, per: unit, burst: burst)))
             case let .reject(type, code):
-                switch (type, code) {
-                case (KernelReject.tcpReset, 0) where tcpDependency:
-                    statements.append(.reject(.tcpReset))
-                    tcpDependency = false
-                case (KernelReject.icmpUnreachable, KernelReject.icmpPortUnreachable) where context == .ipv4,
-                     (KernelReject.icmpUnreachable, KernelReject.icmpv6PortUnreachable) where context == .ipv6,
-                     (KernelReject.icmpxUnreachable, KernelReject.icmpxPortUnreachable) where context == nil:
-                    statements.append(.reject(.portUnreachable))
-                default:
+                // The one encoding nft writes for this reject after what the rule matched.
+                guard let encoding = RejectEncoding(kernelType: type, kernelCode: code),
+                      encoding.needsTCPDependency == tcpDependency,
+                      encoding == RejectEncoding(encoding.reject, tableFamily: family, answerFamily: context.established) else {
                     throw DelinearizeError(expression: expression, reason: "is a reject form spoofguard does not emit")
                 }
+                statements.append(.reject(encoding.reject))
+                tcpDependency = false
             case let .verdict(verdict):
-                statements.append(.verdict(verdict.irVerdict))
+                statements.append(.verdict(verdict))
             }
         }
         if tcpDependency {
             throw DelinearizeError(expression: .meta(.l4proto, destination: 1),
                                    reason: "matches the transport protocol, which spoofguard does not model")
         }
-        return Rule(statements.compactMap { $0 }, comment: comment, handle: handle)
-    }
-
-    /// Which address field a load at `offset` reads, preferring the family the rule established.
-    static func addressField(offset: UInt32, length: UInt32, context: AddressFamily?) -> (AddressFamily, AddressField)? {
-        let candidates: [AddressFamily] = context.map { [$0] } ?? [.ipv4, .ipv6]
-        for family in candidates {
-            for field in AddressField.allCases where field.offset(in: family) == offset && length >= 1 && length <= family.addressLength {
-                return (family, field)
-            }
-        }
-        return nil
+        let raised = statements
+        let dependencies = ProtocolContext.consumedDependencies(in: raised)
+        return Rule(raised.enumerated().filter { !dependencies.contains($0.offset) }.map(\.element),
+                    comment: comment, handle: handle)
     }
 
     /// The number of leading one bits when the mask is a contiguous prefix mask.
@@ -226,18 +212,5 @@ public struct DelinearizeError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String {
         if let expression { return "cannot read kernel expression \(expression): it \(reason)" }
         return "cannot read kernel state: \(reason)"
-    }
-}
-
-extension KernelVerdict {
-    public var irVerdict: Verdict {
-        switch self {
-        case .accept: .accept
-        case .drop: .drop
-        case .continue: .continue
-        case .return: .return
-        case .jump(let chain): .jump(chain)
-        case .goto(let chain): .goto(chain)
-        }
     }
 }

@@ -18,22 +18,40 @@ public enum KernelExpression: Hashable, Sendable, CustomStringConvertible {
     case limit(rate: UInt64, unit: UInt64, burst: UInt32)
     case reject(type: UInt32, code: UInt8)
     /// `[ immediate reg 0 VERDICT ]`
-    case verdict(KernelVerdict)
+    case verdict(Verdict)
 
+    /// Exactly as `nft --debug=netlink` (nftables 1.0.6) prints the expression, so that a
+    /// linearized rule can be held against nft's own output line by line
+    /// (Tests/SpoofGuardTests/Golden/netlink-forms.txt).
     public var description: String {
-        func hex(_ bytes: [UInt8]) -> String { bytes.map { String($0, radix: 16) }.joined(separator: ":") }
         switch self {
         case let .meta(key, r): return "[ meta load \(key) => reg \(r) ]"
         case let .payload(base, offset, length, r): return "[ payload load \(length)b @ \(base) header + \(offset) => reg \(r) ]"
-        case let .cmp(op, r, data): return "[ cmp \(op) reg \(r) \(hex(data)) ]"
-        case let .bitwise(s, d, mask, xor): return "[ bitwise reg \(d) = ( reg \(s) & \(hex(mask)) ) ^ \(hex(xor)) ]"
+        case let .cmp(op, r, data): return "[ cmp \(op) reg \(r) \(Self.words(data)) ]"
+        case let .bitwise(s, d, mask, xor): return "[ bitwise reg \(d) = ( reg \(s) & \(Self.words(mask)) ) ^ \(Self.words(xor)) ]"
         case let .lookup(set, _, r, inverted): return "[ lookup reg \(r) set \(set)\(inverted ? " 0x1" : "") ]"
         case let .counter(p, b): return "[ counter pkts \(p) bytes \(b) ]"
-        case let .log(prefix, group): return "[ log\(prefix.map { " prefix \($0)" } ?? "")\(group.map { " group \($0)" } ?? "") ]"
-        case let .limit(rate, unit, burst): return "[ limit rate \(rate)/\(unit)s burst \(burst) type packets ]"
+        case let .log(prefix, group):
+            var text = "[ log"
+            if let prefix { text += " prefix \(prefix)" }
+            if let group { text += " group \(group) snaplen 0 qthreshold 0" }
+            return text + " ]"
+        case let .limit(rate, unit, burst):
+            let unitName = RateLimit.Unit.allCases.first { $0.seconds == unit }?.rawValue ?? "\(unit)s"
+            return "[ limit rate \(rate)/\(unitName) burst \(burst) type packets flags 0x0 ]"
         case let .reject(type, code): return "[ reject type \(type) code \(code) ]"
-        case let .verdict(verdict): return "[ immediate reg 0 \(verdict) ]"
+        case let .verdict(verdict): return "[ immediate reg 0 \(verdict.kernelDescription) ]"
         }
+    }
+
+    /// Register data as nft prints it: 32-bit words in host (little-endian) order, `0x%08x`.
+    static func words(_ bytes: [UInt8]) -> String {
+        stride(from: 0, to: bytes.count, by: 4).map { start in
+            var word: UInt32 = 0
+            for (shift, byte) in bytes[start..<min(start + 4, bytes.count)].enumerated() { word |= UInt32(byte) << (8 * shift) }
+            let hex = String(word, radix: 16)
+            return "0x" + String(repeating: "0", count: 8 - hex.count) + hex
+        }.joined(separator: " ")
     }
 }
 
@@ -63,14 +81,6 @@ public enum MetaKey: UInt32, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// `NFT_PAYLOAD_*_HEADER`.
-public enum PayloadBase: UInt32, Hashable, Sendable, CustomStringConvertible {
-    case link = 0
-    case network = 1
-    case transport = 2
-    public var description: String { ["link", "network", "transport"][Int(rawValue)] }
-}
-
 /// `NFT_CMP_*` operators spoofguard uses.
 public enum CmpOperator: UInt32, Hashable, Sendable, CustomStringConvertible {
     case equal = 0
@@ -78,13 +88,10 @@ public enum CmpOperator: UInt32, Hashable, Sendable, CustomStringConvertible {
     public var description: String { self == .equal ? "eq" : "neq" }
 }
 
-/// Verdicts as the kernel codes them (`NF_DROP`, `NF_ACCEPT`, `NFT_CONTINUE`, …).
-public enum KernelVerdict: Hashable, Sendable, CustomStringConvertible {
-    case accept, drop, `continue`, `return`
-    case jump(String)
-    case goto(String)
-
-    public var code: Int32 {
+/// How the kernel codes a verdict (`NF_DROP`, `NF_ACCEPT`, `NFT_CONTINUE`, …) in an
+/// `immediate` expression to the verdict register.
+extension Verdict {
+    public var kernelCode: Int32 {
         switch self {
         case .drop: 0
         case .accept: 1
@@ -95,15 +102,16 @@ public enum KernelVerdict: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The chain a jump or goto names.
     public var chain: String? {
         switch self {
         case .jump(let chain), .goto(let chain): chain
-        default: nil
+        case .accept, .drop, .continue, .return: nil
         }
     }
 
-    public init?(code: Int32, chain: String?) {
-        switch code {
+    public init?(kernelCode: Int32, chain: String?) {
+        switch kernelCode {
         case 0: self = .drop
         case 1: self = .accept
         case -1: self = .continue
@@ -114,7 +122,8 @@ public enum KernelVerdict: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    /// As `nft --debug=netlink` prints it (`jump -> chain`).
+    public var kernelDescription: String {
         switch self {
         case .accept: "accept"
         case .drop: "drop"
@@ -124,17 +133,6 @@ public enum KernelVerdict: Hashable, Sendable, CustomStringConvertible {
         case .goto(let chain): "goto -> \(chain)"
         }
     }
-}
-
-/// `NFT_REJECT_*` types and the codes nft uses for spoofguard's two reject forms.
-public enum KernelReject {
-    public static let icmpUnreachable: UInt32 = 0
-    public static let tcpReset: UInt32 = 1
-    public static let icmpxUnreachable: UInt32 = 2
-    /// ICMP_PORT_UNREACH, ICMPV6_PORT_UNREACH, NFT_REJECT_ICMPX_PORT_UNREACH.
-    public static let icmpPortUnreachable: UInt8 = 3
-    public static let icmpv6PortUnreachable: UInt8 = 4
-    public static let icmpxPortUnreachable: UInt8 = 1
 }
 
 /// The kernel's 16-byte registers.

@@ -94,9 +94,9 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
                     }
                     switch match.subject {
                     case .inputInterfaceName: match.isNegated ? excluded.add(values) : guarded.add(values)
-                    case .address(_, .source) where !match.isNegated: sources.add(values)
-                    case .address(_, .destination) where !match.isNegated: destinations.add(values)
-                    default: break
+                    case .address(_, .source): if !match.isNegated { sources.add(values) }
+                    case .address(_, .destination): if !match.isNegated { destinations.add(values) }
+                    case .networkFamily: break
                     }
                 }
             }
@@ -137,7 +137,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
         rule.statements.contains { statement in
             switch statement {
             case .verdict(.drop), .verdict(.goto), .verdict(.jump), .reject: true
-            default: false
+            case .verdict(.accept), .verdict(.continue), .verdict(.return), .match, .counter, .limit, .log: false
             }
         }
     }
@@ -150,7 +150,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
             case .set(let name):
                 guard case .interfaces(let patterns)? = table.set(named: name)?.elements else { return false }
                 hit = patterns.contains { $0.matches(interface) }
-            default: return false
+            case .prefix, .family: return false
             }
             if hit == match.isNegated { return false }
         }

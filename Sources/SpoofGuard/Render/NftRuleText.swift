@@ -1,65 +1,24 @@
 /// What nft infers from the rest of a rule: the family a `reject` answers in, the
 /// `meta nfproto` matches it treats as mere dependencies (and so does not list), and the
-/// `meta l4proto tcp` it adds in front of a TCP reset. Found by loading rules into nft 1.0.6
-/// and listing them; the oracle tests hold these rules against the real nft.
+/// `meta l4proto tcp` it adds in front of a TCP reset — all read from `ProtocolContext`.
+/// The oracle tests hold these rules against the real nft.
 struct NftRuleAnalysis {
     /// For each statement index holding a `reject`: the address family the rule narrowed to.
     var answerFamily: [Int: AddressFamily] = [:]
     /// Indices of `meta nfproto` matches that `nft list` leaves out.
-    var hiddenDependencies: Set<Int> = []
+    var hiddenDependencies: Set<Int>
     /// Whether `nft list` shows `meta l4proto tcp` at the start of the rule.
     var listsTCPDependency = false
 
     init(_ rule: Rule, family: TableFamily) {
-        let statements = rule.statements
-        var narrowed: AddressFamily?
-        for (index, statement) in statements.enumerated() {
-            switch statement {
-            case .match(let match):
-                if let family = match.narrowedFamily { narrowed = family }
-                if family == .inet, case .networkFamily = match.subject, !match.isNegated,
-                   case .family(let matched) = match.value,
-                   Self.isConsumed(dependencyAt: index, of: matched, in: statements) {
-                    hiddenDependencies.insert(index)
-                }
-            case .reject(let reject):
-                if let narrowed { answerFamily[index] = narrowed }
+        var context = ProtocolContext(table: family)
+        hiddenDependencies = family == .inet ? ProtocolContext.consumedDependencies(in: rule.statements) : []
+        for (index, statement) in rule.statements.enumerated() {
+            context.note(statement)
+            if case .reject(let reject) = statement {
+                if let established = context.established { answerFamily[index] = established }
                 if reject == .tcpReset, [.inet, .netdev, .bridge].contains(family) { listsTCPDependency = true }
-            default:
-                break
             }
-        }
-    }
-
-    /// nft keeps one pending `meta nfproto` dependency; the next payload match of that family,
-    /// or a reject, consumes it. Any other statement (counter, log, limit, verdict) or another
-    /// `meta nfproto` match ends the wait, and the match is then listed.
-    private static func isConsumed(dependencyAt index: Int, of family: AddressFamily,
-                                   in statements: [Statement]) -> Bool {
-        for statement in statements[(index + 1)...] {
-            switch statement {
-            case .match(let match):
-                switch match.subject {
-                case .networkFamily: return false
-                case .address(let addressFamily, _): return addressFamily == family
-                case .inputInterfaceName: continue
-                }
-            case .reject: return true
-            default: return false
-            }
-        }
-        return false
-    }
-}
-
-extension Match {
-    /// The address family a packet must have for this match to hold, if it says so.
-    var narrowedFamily: AddressFamily? {
-        switch subject {
-        case .address(let family, _): family
-        case .networkFamily:
-            if !isNegated, case .family(let family) = value { family } else { nil }
-        case .inputInterfaceName: nil
         }
     }
 }

@@ -12,8 +12,15 @@ extension MatchSubject {
         case .inputInterfaceName: ["meta": ["key": "iifname"]]
         case .networkFamily: ["meta": ["key": "nfproto"]]
         case .address(let family, let field):
-            ["payload": ["protocol": .string(family.nftName), "field": .string(field.rawValue)]]
+            HeaderField.address(family, field).nftJSON
         }
+    }
+}
+
+extension HeaderField {
+    /// `{"payload": {"protocol": "ip", "field": "saddr"}}`.
+    var nftJSON: OrderedJSON {
+        ["payload": ["protocol": .string(header.description), "field": .string(name)]]
     }
 }
 

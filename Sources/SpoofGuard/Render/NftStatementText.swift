@@ -5,7 +5,7 @@ extension Match {
         let subjectText: String
         switch subject {
         case .inputInterfaceName: subjectText = "iifname"
-        case .address(let family, let field): subjectText = "\(family.nftName) \(field.rawValue)"
+        case .address(let family, let field): subjectText = HeaderField.address(family, field).description
         case .networkFamily: subjectText = "meta nfproto"
         }
         return subjectText + (isNegated ? " != " : " ") + value.nftText()

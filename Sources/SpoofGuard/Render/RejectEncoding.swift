@@ -3,7 +3,7 @@
 /// netlink layer must take it from here to produce the same kernel rule as `nft -f`.
 /// (Observed with `nft --debug=netlink` on nftables 1.0.6.)
 public struct RejectEncoding: Hashable, Sendable {
-    public enum Kind: String, Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
         case icmp, icmpv6, icmpx
         case tcpReset = "tcp reset"
     }
@@ -28,6 +28,20 @@ public struct RejectEncoding: Hashable, Sendable {
         case .tcpReset: 0
         }
     }
+
+    /// The encoding a kernel reject expression stands for; nil for a type and code nft does
+    /// not write for spoofguard's two reject forms.
+    public init?(kernelType: UInt32, kernelCode: UInt8) {
+        guard let kind = Kind.allCases.first(where: { Self(kind: $0).kernelType == kernelType && Self(kind: $0).kernelCode == kernelCode }) else {
+            return nil
+        }
+        self.kind = kind
+    }
+
+    private init(kind: Kind) { self.kind = kind }
+
+    /// The IR statement this encoding carries.
+    public var reject: Reject { kind == .tcpReset ? .tcpReset : .portUnreachable }
 
     /// nft precedes a TCP reset with `meta l4proto tcp` at the very start of the rule, in every
     /// family (`nft list` shows it in inet, netdev and bridge tables, and hides it in ip/ip6).

@@ -101,7 +101,7 @@ public struct RenderProblem: Hashable, Sendable, CustomStringConvertible {
                             if table.chain(named: target) == nil {
                                 problems.append(RenderProblem(location: location, reason: "jumps to chain \(target), which the table does not define"))
                             }
-                        default:
+                        case .verdict(.accept), .verdict(.drop), .verdict(.continue), .verdict(.return), .counter, .reject:
                             break
                         }
                     }
