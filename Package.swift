@@ -58,7 +58,7 @@ let package = Package(
             name: "SpoofGuardTests",
             dependencies: ["SpoofGuard"],
             // Test data read through #filePath, not bundled resources.
-            exclude: ["Policy/Invalid", "Packets/Invalid"]
+            exclude: ["Policy/Invalid", "Packets/Invalid", "Golden"]
         ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
         .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab"]),

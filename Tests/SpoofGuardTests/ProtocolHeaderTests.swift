@@ -1,0 +1,72 @@
+import Testing
+@testable import SpoofGuard
+
+/// The protocol table against the standards' header layouts and against the codec that reads it.
+@Suite struct ProtocolHeaderTests {
+    @Test func fieldsLieInsideTheirHeadersAndDoNotOverlap() {
+        for header in ProtocolHeader.allCases {
+            let fields = header.fields.sorted { $0.offset < $1.offset }
+            for field in fields {
+                #expect(field.length > 0 && field.offset + field.length <= header.length, "\(field)")
+            }
+            for (a, b) in zip(fields, fields.dropFirst()) {
+                #expect(a.offset + a.length <= b.offset, "\(a) overlaps \(b)")
+            }
+        }
+    }
+
+    /// RFC 791 §3.1, RFC 8200 §3, IEEE 802.3 / 802.1Q, RFC 2516 §4 + RFC 1661 §2.
+    @Test func offsetsAreTheStandardsOnes() {
+        func at(_ header: ProtocolHeader, _ name: String) -> (UInt32, UInt32)? {
+            header.field(named: name).map { ($0.offset, $0.length) }
+        }
+        #expect(at(.ipv4, "saddr")! == (12, 4) && at(.ipv4, "daddr")! == (16, 4))
+        #expect(at(.ipv6, "saddr")! == (8, 16) && at(.ipv6, "daddr")! == (24, 16))
+        #expect(at(.ethernet, "type")! == (12, 2))
+        #expect(at(.vlan, "type")! == (2, 2))
+        #expect(at(.pppoeSession, "protocol")! == (6, 2))
+        #expect(EtherType.vlan8021AD.bytes == [0x88, 0xa8] && EtherType.pppoeSession.header == .pppoeSession)
+    }
+
+    @Test func eachFamilySelectsEachIPHeaderByExactlyOneMatch() {
+        for family in [TableFamily.inet, .netdev, .bridge] {
+            for addressFamily in AddressFamily.allCases {
+                guard case let .meta(key, value)? = ProtocolHeader(addressFamily).selector(in: family) else {
+                    Issue.record("no selector for \(addressFamily) in \(family)")
+                    continue
+                }
+                #expect(ProtocolHeader.selected(by: key, value: value, in: family) == ProtocolHeader(addressFamily))
+            }
+        }
+        #expect(ProtocolHeader.ipv4.selector(in: .ip) == .implied)
+        #expect(ProtocolHeader.ipv6.selector(in: .ip) == nil)
+        #expect(ProtocolHeader.ipv4.selector(in: .arp) == nil)
+    }
+
+    @Test func addressLookupPrefersTheEstablishedFamily() {
+        #expect(HeaderField.address(atNetworkOffset: 12, length: 1, families: [.ipv4, .ipv6])! == (.ipv4, .source))
+        #expect(HeaderField.address(atNetworkOffset: 24, length: 13, families: [.ipv4, .ipv6])! == (.ipv6, .destination))
+        #expect(HeaderField.address(atNetworkOffset: 12, length: 4, families: [.ipv6]) == nil)
+        #expect(HeaderField.address(atNetworkOffset: 8, length: 17, families: [.ipv6]) == nil)
+    }
+
+    /// A link-layer load the table describes is named in the refusal; one it does not is not.
+    @Test func delinearizeNamesLinkLayerFieldsItDoesNotMatch() {
+        func reason(_ offset: UInt32, _ length: UInt32) -> String? {
+            do {
+                _ = try Delinearize.rule([.payload(.link, offset: offset, length: length, destination: 1),
+                                          .cmp(.equal, source: 1, data: [0x88, 0xa8])], family: .bridge)
+                return nil
+            } catch { return error.reason }
+        }
+        #expect(reason(12, 2) == "loads ether type, which spoofguard's rules do not match")
+        #expect(reason(5, 2) == "loads from the link header; spoofguard matches network-header addresses only")
+    }
+
+    @Test func fieldsAreNamedAsNftNamesThem() {
+        #expect(HeaderField.address(.ipv4, .source).description == "ip saddr")
+        #expect(HeaderField.address(.ipv6, .destination).description == "ip6 daddr")
+        #expect(ProtocolHeader.vlan.field(named: "type")!.description == "vlan type")
+        #expect(ProtocolHeader.pppoeSession.nftKeyword == nil)
+    }
+}
