@@ -2,10 +2,11 @@
 /// semantics — add each table, delete it, add it again with its sets, chains and rules.
 ///
 /// nft 1.0.6 ignores table and set comments and table flags in JSON input, and reads a
-/// chain's `dev` only as a single string: a chain bound to several devices loads from the
-/// text form only there. The renderer still writes the schema's fields (`dev` as an array,
-/// which nft reads since the late-2023 fix "json: fix chain device support") so that newer
-/// nft versions keep them.
+/// chain's `dev` only as a single string ("Missing `device' in this chain definition" for an
+/// array). A chain bound to several devices is therefore written as one `add chain` per
+/// device, each naming one: the first creates the chain, each later one adds its device's
+/// hook to it in the same transaction (the kernel's netdev chain update), which is the same
+/// chain the text form's `devices = { … }` makes — and what every nft version reads.
 public enum NftJSONRenderer {
     public static func render(_ ruleset: Ruleset) -> String {
         let commands = document(ruleset)
@@ -23,7 +24,11 @@ public enum NftJSONRenderer {
         for table in ruleset.tables {
             commands.append(["add": ["table": tableObject(table)]])
             commands += table.sets.map { ["add": ["set": setObject($0, in: table)]] }
-            commands += table.chains.map { ["add": ["chain": chainObject($0, in: table)]] }
+            for chain in table.chains {
+                let devices = NftSyntax.sortedDevices(chain.base?.devices ?? [])
+                let binds = devices.isEmpty ? [nil] : devices.map(Optional.some)
+                commands += binds.map { ["add": ["chain": chainObject(chain, device: $0, in: table)]] }
+            }
             for chain in table.chains {
                 commands += chain.rules.map { ["add": ["rule": ruleObject($0, chain: chain.name, in: table)]] }
             }
@@ -83,19 +88,15 @@ public enum NftJSONRenderer {
         return ["prefix": ["addr": .string(prefix.network.description), "len": .integer(Int64(prefix.length))]]
     }
 
-    static func chainObject(_ chain: Chain, in table: Table) -> OrderedJSON {
+    /// `device`: the one device this `add chain` binds (see the type's comment).
+    static func chainObject(_ chain: Chain, device: String?, in table: Table) -> OrderedJSON {
         var members: [(key: String, value: OrderedJSON)] = [
             ("family", .string(table.family.rawValue)), ("table", .string(table.name)), ("name", .string(chain.name)),
         ]
         if let base = chain.base {
             members += [("type", .string(base.type.rawValue)), ("hook", .string(base.hook.rawValue)),
                         ("prio", .integer(Int64(base.priority.rawValue)))]
-            let devices = NftSyntax.sortedDevices(base.devices)
-            if devices.count == 1 {
-                members.append(("dev", .string(devices[0])))
-            } else if devices.count > 1 {
-                members.append(("dev", .array(devices.map(OrderedJSON.string))))
-            }
+            if let device { members.append(("dev", .string(device))) }
             members.append(("policy", .string(base.policy.rawValue)))
         }
         return .object(members)

@@ -66,4 +66,17 @@ struct CompiledRulesetOracleTests {
         #expect(output.status == 0, "nft -j failed: \(output.stderr)")
         #expect(output.stdout == NftTextRenderer.listing(ruleset))
     }
+
+    /// Every shipped example's JSON loads into Debian 12's nft (1.0.6) with `nft -j -f` and lists
+    /// exactly like its text form — chains bound to several devices included.
+    @Test(arguments: GoldenRulesetTests.exampleNames)
+    func exampleJSONLoadsLikeItsText(_ name: String) throws {
+        let ruleset = NftOracleTests.jsonComparable(try GoldenRulesetTests.compiled(name))
+        // The examples name eth0/eth1 (Examples/ingress.json binds a chain to both).
+        let script = NftOracle.devices + "for n in eth0 eth1; do ip link add $n type veth peer name x$n; done\n"
+            + "nft -j -f \"$DIR/load.json\"\nnft list ruleset\n"
+        let output = try NftOracle.run(script, files: ["load.json": NftJSONRenderer.render(ruleset)])
+        #expect(output.status == 0, "nft -j -f Examples/\(name).json's JSON failed: \(output.stderr)")
+        #expect(output.stdout == NftTextRenderer.listing(ruleset))
+    }
 }

@@ -62,7 +62,8 @@ import Testing
             {"add": {"table": {"family": "netdev", "name": "sg", "comment": "tc"}}},
             {"add": {"set": {"family": "netdev", "table": "sg", "name": "src", "type": "ipv4_addr", "flags": ["interval"], "comment": "c", "elem": [{"range": ["10.0.0.1", "10.0.0.5"]}, {"prefix": {"addr": "127.0.0.0", "len": 8}}]}}},
             {"add": {"chain": {"family": "netdev", "table": "sg", "name": "in_d0", "type": "filter", "hook": "ingress", "prio": -300, "dev": "d0", "policy": "accept"}}},
-            {"add": {"chain": {"family": "netdev", "table": "sg", "name": "many", "type": "filter", "hook": "ingress", "prio": 0, "dev": ["d0", "d1"], "policy": "drop"}}},
+            {"add": {"chain": {"family": "netdev", "table": "sg", "name": "many", "type": "filter", "hook": "ingress", "prio": 0, "dev": "d0", "policy": "drop"}}},
+            {"add": {"chain": {"family": "netdev", "table": "sg", "name": "many", "type": "filter", "hook": "ingress", "prio": 0, "dev": "d1", "policy": "drop"}}},
             {"add": {"rule": {"family": "netdev", "table": "sg", "chain": "in_d0", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "@src"}}, {"drop": null}], "comment": "guard"}}}
             ]}
 

@@ -108,7 +108,6 @@ struct NftOracleTests {
                 set.comment = nil
                 return set
             }
-            table.chains.removeAll { ($0.base?.devices.count ?? 0) > 1 }
             return table
         })
     }
