@@ -47,7 +47,7 @@ public enum Audit {
     /// The verifier on the loaded table, one class per live link.
     static func proof(_ snapshot: HostSnapshot, policy: Policy?, interfaces: [LiveInterface], apply: String,
                       report: inout AuditReport) -> [AuditFinding] {
-        let intent = policy ?? coreIntent(table: snapshot.guardTable)
+        let intent = policy ?? coreIntent(table: snapshot.guardTable, loaded: snapshot.guardRuleset)
         let verification: VerificationReport
         do {
             verification = try Verifier(ruleset: snapshot.guardRuleset, policy: intent,
@@ -67,13 +67,42 @@ public enum Audit {
         }
     }
 
-    /// Without a policy: spoofguard's default guard (loopback sources in both families).
-    static func coreIntent(table: String) -> Policy {
-        var policy = (try? Policy.decode(Array(#"{"version": 1}"#.utf8), source: "core intent"))
-            ?? Policy(external: .allExceptInternal, guardedSources: [], guardedDestinations: [])
-        policy.table = table
-        policy.guardedDestinations = []
-        return policy
+    /// Without a policy the loaded table is its own intent: what it drops by source and
+    /// destination must be dropped on every external link (and 127/8 and ::1 sources always,
+    /// the Verifier adds those), and nothing else anywhere.
+    static func coreIntent(table: String, loaded: Ruleset = Ruleset()) -> Policy {
+        func entries(_ field: AddressField) -> [GuardEntry] {
+            let prefixes = loadedPrefixes(loaded, field)
+            return prefixes.isEmpty ? [] : [GuardEntry(origin: .literal("loaded table"), prefixes: prefixes,
+                                                       path: "$.guard.\(field == .source ? "source" : "destination")")]
+        }
+        return Policy(table: table, external: .allExceptInternal, guardedSources: entries(.source),
+                      guardedDestinations: entries(.destination))
+    }
+
+    /// The prefixes the acting rules of `ruleset` match by `field` (from sets or literals).
+    static func loadedPrefixes(_ ruleset: Ruleset, _ field: AddressField) -> [IPPrefix] {
+        var prefixes: [IPPrefix] = []
+        for table in ruleset.tables {
+            for chain in table.chains {
+                for rule in chain.rules where LoadedGuard.acts(rule) {
+                    for case .match(let match) in rule.statements where !match.isNegated {
+                        guard case .address(_, field) = match.subject else { continue }
+                        switch match.value {
+                        case .prefix(let prefix): prefixes.append(prefix)
+                        case .set(let name):
+                            switch table.set(named: name)?.elements {
+                            case .ipv4(let set)?: prefixes += set.prefixes.map(IPPrefix.v4)
+                            case .ipv6(let set)?: prefixes += set.prefixes.map(IPPrefix.v6)
+                            default: break
+                            }
+                        default: break
+                        }
+                    }
+                }
+            }
+        }
+        return prefixes
     }
 
     /// route_localnet=1 where the loaded guard does not drop every 127/8 destination itself.
