@@ -28,11 +28,13 @@ public enum HostReader {
         let routes = try RouteSocket(namespace: namespace)
         snapshot.links = try routes.links()
         snapshot.defaultRoutes = try routes.defaultRoutes()
-        let names = snapshot.links.map(\.name)
         let files = { () throws(NetlinkError) -> (ReceiveSysctls, [LegacyTables]) in
-            (ProcFiles.sysctls(interfaces: names), ProcFiles.legacyTables())
+            (ProcFiles.sysctls(), ProcFiles.legacyTables())
         }
         (snapshot.sysctls, snapshot.legacyTables) = try run(in: namespace, files)
+        // Each device's own settings come with its link (IFLA_INET_CONF): one dump, not
+        // three /proc/sys files per link.
+        snapshot.sysctls.add(snapshot.links)
         return snapshot
     }
 }
@@ -40,9 +42,10 @@ public enum HostReader {
 /// /proc/sys and /proc/thread-self/net: both answer for the network namespace of the
 /// reading *thread*, which is why they are read on the thread that entered it.
 enum ProcFiles {
-    static func sysctls(interfaces: [String]) -> ReceiveSysctls {
+    /// `all` and `default`; the devices' own come from the link dump.
+    static func sysctls() -> ReceiveSysctls {
         var sysctls = ReceiveSysctls()
-        for name in ["all", "default"] + interfaces {
+        for name in ["all", "default"] {
             let directory = "/proc/sys/net/ipv4/conf/\(name)/"
             if let value = integer(directory + "route_localnet") { sysctls.routeLocalnet[name] = value }
             if let value = integer(directory + "rp_filter") { sysctls.rpFilter[name] = value }

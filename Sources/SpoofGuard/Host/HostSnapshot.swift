@@ -44,15 +44,32 @@ public struct HostLink: Hashable, Sendable {
     /// IFLA_MASTER: the bridge, bond or VRF this device is a port of.
     public var masterIndex: Int32?
     public var operState: OperState
+    /// The device's IPv4 settings (net.ipv4.conf.NAME.*), as the link dump carries them;
+    /// nil for a device without IPv4 (no in_device).
+    public var ipv4Settings: IPv4DeviceSettings?
 
     public init(name: String, index: Int32, kind: LinkKind? = nil, lowerIndex: Int32? = nil, masterIndex: Int32? = nil,
-                operState: OperState = .up) {
+                operState: OperState = .up, ipv4Settings: IPv4DeviceSettings? = nil) {
         self.name = name
         self.index = index
         self.kind = kind
         self.lowerIndex = lowerIndex
         self.masterIndex = masterIndex
         self.operState = operState
+        self.ipv4Settings = ipv4Settings
+    }
+}
+
+/// The receive-path entries of a device's IPv4 configuration (IFLA_INET_CONF).
+public struct IPv4DeviceSettings: Hashable, Sendable {
+    public var routeLocalnet: Int
+    public var rpFilter: Int
+    public var acceptLocal: Int
+
+    public init(routeLocalnet: Int = 0, rpFilter: Int = 0, acceptLocal: Int = 0) {
+        self.routeLocalnet = routeLocalnet
+        self.rpFilter = rpFilter
+        self.acceptLocal = acceptLocal
     }
 }
 
@@ -128,6 +145,16 @@ public struct ReceiveSysctls: Hashable, Sendable {
         self.rpFilter = rpFilter
         self.acceptLocal = acceptLocal
         self.bridgeNetfilter = bridgeNetfilter
+    }
+
+    /// Adds each link's own settings (from the link dump) under its name.
+    public mutating func add(_ links: [HostLink]) {
+        for link in links {
+            guard let settings = link.ipv4Settings else { continue }
+            routeLocalnet[link.name] = settings.routeLocalnet
+            rpFilter[link.name] = settings.rpFilter
+            acceptLocal[link.name] = settings.acceptLocal
+        }
     }
 
     /// The kernel's IN_DEV_ORCONF: `all` or the device's own setting turns it on.

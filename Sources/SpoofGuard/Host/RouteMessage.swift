@@ -18,6 +18,15 @@ public enum RouteMessage {
         static let linkInfo: UInt16 = 18          // IFLA_LINKINFO
         static let linkNetnsid: UInt16 = 37       // IFLA_LINK_NETNSID
         static let infoKind: UInt16 = 1           // IFLA_INFO_KIND
+        static let afSpec: UInt16 = 26            // IFLA_AF_SPEC, nested by address family
+        static let inetConf: UInt16 = 1           // IFLA_INET_CONF: u32 per IPV4_DEVCONF_*, from 1
+    }
+
+    /// IPV4_DEVCONF_* (linux/ip.h); IFLA_INET_CONF holds entry N at index N - 1.
+    enum IPv4DeviceConf {
+        static let rpFilter = 8
+        static let acceptLocal = 23
+        static let routeLocalnet = 26
     }
 
     enum RouteAttribute {
@@ -36,6 +45,7 @@ public enum RouteMessage {
         var master: Int32?
         var operState = OperState.unknown
         var otherNamespace = false
+        var ipv4Settings: IPv4DeviceSettings?
         for attribute in try attributes(message, in: body) {
             switch attribute.type {
             case LinkAttribute.name: name = string(message, attribute.value)
@@ -43,6 +53,12 @@ public enum RouteMessage {
             case LinkAttribute.master: master = try int32(message, attribute, "IFLA_MASTER")
             case LinkAttribute.operState where !attribute.value.isEmpty: operState = OperState(kernelValue: message[attribute.value.lowerBound])
             case LinkAttribute.linkNetnsid: otherNamespace = true
+            case LinkAttribute.afSpec:
+                for family in try attributes(message, in: attribute.value) where family.type == 2 {   // AF_INET
+                    for conf in try attributes(message, in: family.value) where conf.type == LinkAttribute.inetConf {
+                        ipv4Settings = try settings(message, conf.value)
+                    }
+                }
             case LinkAttribute.linkInfo:
                 for info in try attributes(message, in: attribute.value) where info.type == LinkAttribute.infoKind {
                     kind = LinkKind(rawValue: string(message, info.value))
@@ -55,7 +71,20 @@ public enum RouteMessage {
         // namespace's ifindex; and a device that is its own lower device has none.
         if otherNamespace || lower == index || lower == 0 { lower = nil }
         return HostLink(name: name, index: index, kind: kind, lowerIndex: lower, masterIndex: master == 0 ? nil : master,
-                        operState: operState)
+                        operState: operState, ipv4Settings: ipv4Settings)
+    }
+
+    /// The entries of IFLA_INET_CONF that change the receive path.
+    private static func settings(_ message: [UInt8], _ range: Range<Int>) throws(RouteMessageError) -> IPv4DeviceSettings {
+        func entry(_ conf: Int) throws(RouteMessageError) -> Int {
+            let offset = range.lowerBound + (conf - 1) * 4
+            guard offset + 4 <= range.upperBound else {
+                throw RouteMessageError(reason: "IFLA_INET_CONF of \(range.count) bytes has no entry \(conf)")
+            }
+            return Int(Int32(bitPattern: load(UInt32.self, message, offset)))
+        }
+        return IPv4DeviceSettings(routeLocalnet: try entry(IPv4DeviceConf.routeLocalnet), rpFilter: try entry(IPv4DeviceConf.rpFilter),
+                                  acceptLocal: try entry(IPv4DeviceConf.acceptLocal))
     }
 
     /// The default route an RTM_NEWROUTE message describes, nil for any other route.

@@ -18,6 +18,23 @@ import Testing
         #expect(bridge.kind == .bridge && bridge.index == 5 && bridge.lowerIndex == nil)
         let vxlan = try RouteMessage.link(C.vx0)
         #expect(vxlan.kind == .vxlan && vxlan.kind?.isTunnel == true && vxlan.operState == .down)
+        // IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF: a fresh namespace's defaults.
+        #expect(eth0.ipv4Settings == IPv4DeviceSettings(routeLocalnet: 0, rpFilter: 0, acceptLocal: 0))
+    }
+
+    @Test func ipv4SettingsComeFromTheirDevconfIndices() throws {
+        var conf = [UInt8](repeating: 0, count: 4 * 33)
+        for (entry, value) in [(26, UInt32(1)), (8, 2), (23, 1), (1, 7)] {
+            conf.replaceSubrange((entry - 1) * 4..<entry * 4, with: F.le(value))
+        }
+        let spec = F.attribute(26 | 0x8000, F.attribute(2 | 0x8000, F.attribute(1, conf)))
+        var message = F.newLink(index: 4, name: "eth0", kind: nil)
+        message += spec
+        message.replaceSubrange(0..<4, with: F.le(UInt32(message.count)))
+        #expect(try RouteMessage.link(message).ipv4Settings == IPv4DeviceSettings(routeLocalnet: 1, rpFilter: 2, acceptLocal: 1))
+        var sysctls = ReceiveSysctls(routeLocalnet: ["all": 0])
+        sysctls.add([try RouteMessage.link(message)])
+        #expect(sysctls.routeLocalnetEnabled(on: "eth0") && sysctls.rpFilter["eth0"] == 2)
     }
 
     /// 8021q, gre, ipip, sit and wireguard are not in the test kernel: their messages are
