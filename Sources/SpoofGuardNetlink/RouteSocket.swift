@@ -19,8 +19,12 @@ final class RouteSocket {
     static let getLink: UInt16 = 18     // RTM_GETLINK
     static let getRoute: UInt16 = 26    // RTM_GETROUTE
 
+    /// IFLA_EXT_MASK = RTEXT_FILTER_SKIP_STATS: the counters are a third of each message and unused.
+    static let skipStatistics: [UInt8] = [8, 0, 29, 0, 8, 0, 0, 0]
+
     func links() throws -> [HostLink] {
-        try dump(type: Self.getLink, fixedSize: 16, operation: "listing links").map { try RouteMessage.link($0) }
+        try dump(type: Self.getLink, fixedSize: 16, attributes: Self.skipStatistics, operation: "listing links")
+            .map { try RouteMessage.link($0) }
     }
 
     func defaultRoutes() throws -> [DefaultRoute] {
@@ -28,10 +32,10 @@ final class RouteSocket {
     }
 
     /// A dump request (header + a zeroed family header: every family) and its reply messages, whole.
-    private func dump(type: UInt16, fixedSize: Int, operation: String) throws(NetlinkError) -> [[UInt8]] {
+    private func dump(type: UInt16, fixedSize: Int, attributes: [UInt8] = [], operation: String) throws(NetlinkError) -> [[UInt8]] {
         seq &+= 1
-        let length = 16 + fixedSize
-        var request = [UInt8](repeating: 0, count: length)
+        let length = 16 + fixedSize + attributes.count
+        var request = [UInt8](repeating: 0, count: 16 + fixedSize) + attributes
         request.withUnsafeMutableBytes { raw in
             raw.storeBytes(of: UInt32(length), toByteOffset: 0, as: UInt32.self)
             raw.storeBytes(of: type, toByteOffset: 4, as: UInt16.self)
