@@ -264,6 +264,9 @@ struct AuditCommandTests {
         #expect(audit.findings.first?.object == "net.ipv4.conf.eth0.route_localnet")
         let interfaces = try #require(audit.report["interfaces"] as? [[String: Any]])
         #expect(interfaces.first { $0["name"] as? String == "eth0" }?["route_localnet"] as? Bool == true)
+        let sysctls = try #require(audit.report["sysctls"] as? [String: [String: Int]])
+        #expect(sysctls["route_localnet"]?["eth0"] == 1 && sysctls["route_localnet"]?["all"] == 0)
+        #expect(sysctls["rp_filter"]?["default"] != nil)
         try Self.run(ns, "sysctl", "-qw", "net.ipv4.conf.eth0.route_localnet=0")
         #expect(try Self.audit(ns, policy).isClean)
     }

@@ -4,7 +4,8 @@
 public enum Audit {
     public static func run(_ snapshot: HostSnapshot, policy: Policy?) -> AuditReport {
         let interfaces = LiveInterface.classify(snapshot, policy: policy)
-        var report = AuditReport(table: snapshot.guardTable, policyGiven: policy != nil, interfaces: interfaces)
+        var report = AuditReport(table: snapshot.guardTable, policyGiven: policy != nil, interfaces: interfaces,
+                                 sysctls: snapshot.sysctls, legacyTables: snapshot.legacyTables)
         var findings: [AuditFinding] = []
         let apply = policy == nil ? "spoofguard apply POLICY" : "spoofguard apply (the audited policy)"
 

@@ -9,11 +9,16 @@ public struct AuditReport: Hashable, Sendable {
     /// `RulesetDiff` lines against the policy; nil without a policy or a loaded table.
     public var drift: [String]?
     public var findings: [AuditFinding] = []
+    /// What was read besides the links, shown as read.
+    public var sysctls: ReceiveSysctls
+    public var legacyTables: [LegacyTables]
 
-    init(table: String, policyGiven: Bool, interfaces: [LiveInterface]) {
+    init(table: String, policyGiven: Bool, interfaces: [LiveInterface], sysctls: ReceiveSysctls, legacyTables: [LegacyTables]) {
         self.table = table
         self.policyGiven = policyGiven
         self.interfaces = interfaces
+        self.sysctls = sysctls
+        self.legacyTables = legacyTables
     }
 
     /// No error-level finding: exit status 0.
@@ -84,12 +89,20 @@ extension AuditReport {
                 ("why", .string(finding.findingClass.why)), ("fix", .string(finding.fix)),
             ])
         }
+        func values(_ settings: [String: Int]) -> OrderedJSON {
+            .object(settings.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })
+        }
         return .object([
             ("ok", .bool(ok)), ("table", .string(table)), ("policy", .bool(policyGiven)),
             ("proof", proof?.json ?? .null),
             ("interfaces", .array(interfaceJSON)),
             ("drift", drift.map(strings) ?? .null),
             ("findings", .array(findingJSON)),
+            ("sysctls", .object([
+                ("route_localnet", values(sysctls.routeLocalnet)), ("rp_filter", values(sysctls.rpFilter)),
+                ("accept_local", values(sysctls.acceptLocal)), ("bridge_nf_call", values(sysctls.bridgeNetfilter)),
+            ])),
+            ("legacy_tables", .object(legacyTables.map { ($0.tool.rawValue, strings($0.tables)) })),
         ])
     }
 
