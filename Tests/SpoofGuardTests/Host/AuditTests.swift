@@ -29,7 +29,7 @@ import Testing
         let report = Audit.run(F.snapshot(policy, links: Self.routerHost(), loaded: Ruleset()), policy: policy)
         #expect(Self.classes(report) == ["guard-table-missing"])
         #expect(!report.ok && report.proof == nil)
-        #expect(report.findings[0].object == "table spoofguard")
+        #expect((try #require(report.findings.first)).object == "table spoofguard")
     }
 
     @Test func unreadableTableIsAnError() throws {
@@ -61,9 +61,9 @@ import Testing
         let routes = [DefaultRoute(family: .ipv4, interfaceIndices: [9]), DefaultRoute(family: .ipv6, interfaceIndices: [9])]
         let report = Audit.run(F.snapshot(policy, links: Self.routerHost(extra: [up]), routes: routes), policy: policy)
         #expect(Self.classes(report) == ["default-route-not-external"])
-        #expect(report.findings[0].object == "up0")
-        #expect(report.findings[0].detail.contains("ipv4 and ipv6 default route"))
-        #expect(report.findings[0].fix == #"add "up0" to "external" in the policy and apply it"#)
+        #expect((try #require(report.findings.first)).object == "up0")
+        #expect((try #require(report.findings.first)).detail.contains("ipv4 and ipv6 default route"))
+        #expect((try #require(report.findings.first)).fix == #"add "up0" to "external" in the policy and apply it"#)
         // With `external` omitted every non-internal link is external already.
         let open = try F.policy(#"{"version": 1}"#)
         #expect(Audit.run(F.snapshot(open, links: [F.lo, up], routes: routes), policy: open).findings.isEmpty)
@@ -74,7 +74,7 @@ import Testing
         let vlan = try RouteMessage.link(F.newLink(index: 10, name: "eth0.100", kind: "vlan", lower: 2))
         let report = Audit.run(F.snapshot(policy, links: Self.routerHost(extra: [vlan])), policy: policy)
         #expect(Self.classes(report) == ["stacked-device-not-external"])
-        #expect(report.findings[0].fix == #"add "eth0.*" to "external" in the policy and apply it"#)
+        #expect((try #require(report.findings.first)).fix == #"add "eth0.*" to "external" in the policy and apply it"#)
         let fixed = try F.policy(F.routerJSON.replacingOccurrences(of: #""ppp0"]"#, with: #""ppp0", "eth0.*"]"#))
         #expect(Audit.run(F.snapshot(fixed, links: Self.routerHost(extra: [vlan])), policy: fixed).findings.isEmpty)
     }
@@ -92,7 +92,7 @@ import Testing
         let tunnel = try RouteMessage.link(F.newLink(index: 11, name: "tun0", kind: kind, lower: 2))
         let report = Audit.run(F.snapshot(policy, links: Self.routerHost(extra: [tunnel])), policy: policy)
         #expect(Self.classes(report) == ["tunnel-not-external"])
-        #expect(report.findings[0].severity == .warning && report.ok)
+        #expect((try #require(report.findings.first)).severity == .warning && report.ok)
         let trusted = try F.policy(F.routerJSON.replacingOccurrences(of: #""br-lan"]"#, with: #""br-lan", "tun0"]"#))
         #expect(Audit.run(F.snapshot(trusted, links: Self.routerHost(extra: [tunnel])), policy: trusted).findings.isEmpty)
     }
@@ -104,7 +104,7 @@ import Testing
         let links = [F.lo, port, HostLink(name: "br-lan", index: 3, kind: .bridge)]
         let report = Audit.run(F.snapshot(policy, links: links), policy: policy)
         #expect(Self.classes(report) == ["bridge-without-bridge-hook"])
-        #expect(report.findings[0].object == "br-lan")
+        #expect((try #require(report.findings.first)).object == "br-lan")
         let bridged = try F.policy(F.routerJSON.replacingOccurrences(of: #"["prerouting"]"#, with: #"["prerouting", "bridge"]"#))
         #expect(Audit.run(F.snapshot(bridged, links: links), policy: bridged).findings.isEmpty)
     }
@@ -113,7 +113,7 @@ import Testing
         let listed = try F.policy(#"{"version": 1, "external": ["eth0", "ghost0"], "hooks": ["ingress"]}"#)
         let missing = Audit.run(F.snapshot(listed, links: [F.lo, F.eth0]), policy: listed)
         #expect(Self.classes(missing) == ["ingress-device-missing"])
-        #expect(missing.findings[0].object == "ghost0" && missing.ok)
+        #expect((try #require(missing.findings.first)).object == "ghost0" && missing.ok)
 
         let narrow = try F.policy(#"{"version": 1, "external": ["eth0"], "hooks": ["ingress"]}"#)
         let wide = try F.policy(#"{"version": 1, "external": ["eth0", "eth2"], "hooks": ["ingress"]}"#)
@@ -134,9 +134,9 @@ import Testing
         let write = RuleEffect.payloadWrite(base: .network, offset: 12, length: 4)
         let early = Audit.run(F.snapshot(policy, links: Self.routerHost(), foreign: [Self.mangler(priority: -400, effects: [write])]), policy: policy)
         #expect(Self.classes(early) == ["foreign-chain-rewrites-address"])
-        #expect(early.findings[0].object == "ip mangler chain pre rule handle 4")
-        #expect(early.findings[0].fix.contains("nft delete rule ip mangler pre handle 4"))
-        #expect(early.findings[0].fix.contains("priority above -300"))
+        #expect((try #require(early.findings.first)).object == "ip mangler chain pre rule handle 4")
+        #expect((try #require(early.findings.first)).fix.contains("nft delete rule ip mangler pre handle 4"))
+        #expect((try #require(early.findings.first)).fix.contains("priority above -300"))
         // After spoofguard's chain, or only a TTL write, or only a drop: nothing to report.
         let late = Audit.run(F.snapshot(policy, links: Self.routerHost(), foreign: [Self.mangler(priority: -250, effects: [write])]), policy: policy)
         #expect(late.findings.isEmpty)
@@ -164,8 +164,8 @@ import Testing
         snapshot.sysctls.routeLocalnet = ["all": 0, "default": 0, "eth0": 1, "lan0": 1]
         let own = Audit.run(snapshot, policy: sourcesOnly)
         #expect(Self.classes(own) == ["route-localnet-enabled"])
-        #expect(own.findings[0].object == "net.ipv4.conf.eth0.route_localnet")
-        #expect(own.findings[0].fix.hasPrefix("sysctl -w net.ipv4.conf.eth0.route_localnet=0"))
+        #expect((try #require(own.findings.first)).object == "net.ipv4.conf.eth0.route_localnet")
+        #expect((try #require(own.findings.first)).fix.hasPrefix("sysctl -w net.ipv4.conf.eth0.route_localnet=0"))
         snapshot.sysctls.routeLocalnet = ["all": 1]
         #expect(Audit.run(snapshot, policy: sourcesOnly).findings.map(\.object) == ["net.ipv4.conf.all.route_localnet"])
         // Without a policy the loaded table is judged the same way.
@@ -197,8 +197,8 @@ import Testing
         snapshot.legacyTables = [LegacyTables(tool: .iptables, tables: ["filter", "raw"])]
         let report = Audit.run(snapshot, policy: policy)
         #expect(Self.classes(report) == ["iptables-legacy-present"])
-        #expect(report.findings[0].severity == .info && report.ok)
-        #expect(report.findings[0].detail == "iptables-legacy tables loaded: filter, raw")
+        #expect((try #require(report.findings.first)).severity == .info && report.ok)
+        #expect((try #require(report.findings.first)).detail == "iptables-legacy tables loaded: filter, raw")
     }
 
     @Test func prometheusAndJSONCarryEveryClass() throws {
