@@ -28,8 +28,6 @@ public struct HostSnapshot: Hashable, Sendable {
         self.guardUnreadable = guardUnreadable
         self.legacyTables = legacyTables
     }
-
-    public func link(index: Int32) -> HostLink? { links.first { $0.index == index } }
 }
 
 /// One network device (RTM_NEWLINK).
@@ -81,12 +79,8 @@ public struct LinkKind: RawRepresentable, Hashable, Sendable, CustomStringConver
 
     public static let bridge = LinkKind(rawValue: "bridge")
     public static let veth = LinkKind(rawValue: "veth")
-    public static let vlan = LinkKind(rawValue: "vlan")
     public static let macvlan = LinkKind(rawValue: "macvlan")
     public static let vxlan = LinkKind(rawValue: "vxlan")
-    public static let wireguard = LinkKind(rawValue: "wireguard")
-    public static let gre = LinkKind(rawValue: "gre")
-    public static let vrf = LinkKind(rawValue: "vrf")
 
     /// Devices stacked on a lower device whose frames arrive under their own name
     /// (802.1Q and 802.1ad both have kind `vlan`).
