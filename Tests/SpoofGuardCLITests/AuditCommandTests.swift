@@ -292,6 +292,19 @@ struct AuditCommandTests {
         #expect(outcome.error.contains("CAP_NET_ADMIN"))
     }
 
+    /// What Examples/spoofguard-audit.service grants is enough: nobody with CAP_NET_ADMIN alone.
+    @Test func capNetAdminAloneIsEnough() throws {
+        let ns = try Self.upstreamNamespace()
+        let policy = try Self.router()
+        chmod(policy, 0o644)
+        try Self.apply(ns, policy)
+        let outcome = try K.execute(["ip", "netns", "exec", ns.name, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                     "--inh-caps=-all,+net_admin", "--ambient-caps=-all,+net_admin", "--bounding-set=-all,+net_admin",
+                                     K.binary, "audit", policy])
+        #expect(outcome.status == 0, "\(outcome.output)\(outcome.error)")
+        #expect(outcome.output.hasPrefix("OK: 0 errors"))
+    }
+
     /// Audit only reads: the ruleset listing (with handles and counters) and the sysctls are
     /// the same before and after, whatever it finds.
     @Test func auditChangesNothing() throws {
