@@ -237,20 +237,36 @@ struct AuditCommandTests {
         #expect(try Self.audit(ns, policy).isClean)
     }
 
-    @Test func netdevIngressChainForwardsThePacketAway() throws {
-        let ns = try Self.upstreamNamespace()
-        let policy = try Self.router()
-        try Self.apply(ns, policy)
-        let forwarder = "table netdev fw {\n\tchain in {\n\t\ttype filter hook ingress device \"eth0\" priority 0; policy accept;\n\t\tfwd to \"eth0p\"\n\t}\n}\n"
-        #expect(try ns.nft("-f", "-", input: forwarder).status == 0)
-        let handle = try #require(try ns.nft("-a", "list", "chain", "netdev", "fw", "in").output
-            .split(separator: "\n").first { $0.contains("fwd to") }?.split(separator: " ").last)
-        let audit = try Self.audit(ns, policy)
+    /// Loads `ruleset` (nft text, one table `family table` with chain `chain`) beside the applied
+    /// router policy; the audit must report exactly `findingClass` for the rule containing
+    /// `marker`; deleting that rule, as the fix says, must leave the audit clean.
+    static func expectForeignRule(_ ruleset: String, family: String, table: String, chain: String, marker: String,
+                                  findingClass: String) throws {
+        let ns = try upstreamNamespace()
+        let policy = try router()
+        try apply(ns, policy)
+        #expect(try ns.nft("-f", "-", input: ruleset).status == 0)
+        let handle = try #require(try ns.nft("-a", "list", "chain", family, table, chain).output
+            .split(separator: "\n").first { $0.contains(marker) }?.split(separator: " ").last)
+        let audit = try audit(ns, policy)
         #expect(audit.status == 1)
-        #expect(audit.classes == ["foreign-chain-diverts-packet"])
-        #expect(audit.findings.first?.object == "netdev fw chain in rule handle \(handle)")
-        #expect(try ns.nft("delete", "rule", "netdev", "fw", "in", "handle", String(handle)).status == 0)
+        #expect(audit.classes == [findingClass])
+        #expect(audit.findings.first?.object == "\(family) \(table) chain \(chain) rule handle \(handle)")
+        #expect(try ns.nft("delete", "rule", family, table, chain, "handle", String(handle)).status == 0)
         #expect(try Self.audit(ns, policy).isClean)
+    }
+
+    @Test func netdevIngressChainForwardsThePacketAway() throws {
+        let forwarder = "table netdev fw {\n\tchain in {\n\t\ttype filter hook ingress device \"eth0\" priority 0; policy accept;\n\t\tfwd to \"eth0p\"\n\t}\n}\n"
+        try Self.expectForeignRule(forwarder, family: "netdev", table: "fw", chain: "in", marker: "fwd to",
+                                   findingClass: "foreign-chain-diverts-packet")
+    }
+
+    /// inet's own ingress hook (NF_INET_INGRESS, number 5 in that family) runs before prerouting too.
+    @Test func inetIngressChainRewritesBeforePrerouting() throws {
+        let early = "table inet early {\n\tchain i {\n\t\ttype filter hook ingress device \"eth0\" priority -500; policy accept;\n\t\tip saddr set 10.0.0.1\n\t}\n}\n"
+        try Self.expectForeignRule(early, family: "inet", table: "early", chain: "i", marker: "saddr set",
+                                   findingClass: "foreign-chain-rewrites-address")
     }
 
     @Test func routeLocalnetOnTheExternalLinkWithoutADestinationGuard() throws {
