@@ -173,13 +173,13 @@ _spoofguard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|compile|dry-run|verify|apply|status|diff|remove|try|confirm|help)
+    check|compile|dry-run|verify|audit|apply|status|diff|remove|try|confirm|help)
         # Offer subcommand argument completions
         "_spoofguard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check compile dry-run verify apply status diff remove try confirm help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check compile dry-run verify audit apply status diff remove try confirm help' -- "${cur}"))
         ;;
     esac
 }
@@ -235,6 +235,28 @@ _spoofguard_verify() {
     repeating_options=()
     non_repeating_options=()
     __spoofguard_offer_flags_options 1
+}
+
+_spoofguard_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--table --netns --format)
+    __spoofguard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--table')
+        return
+        ;;
+    '--netns')
+        return
+        ;;
+    '--format')
+        __spoofguard_add_completions -W 'text'$'\n''json'$'\n''prometheus'
+        return
+        ;;
+    esac
 }
 
 _spoofguard_apply() {

@@ -19,25 +19,7 @@ final class NetlinkSocket {
     static let receiveSize = 1 << 20
 
     init(namespace: NetworkNamespace?) throws(NetlinkError) {
-        let open = { () throws(NetlinkError) -> OpaquePointer in
-            guard let socket = mnl_socket_open(NETLINK_NETFILTER) else {
-                throw NetlinkError(errno: Glibc.errno, operation: "opening a netfilter netlink socket")
-            }
-            guard mnl_socket_bind(socket, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
-                let error = Glibc.errno
-                mnl_socket_close(socket)
-                throw NetlinkError(errno: error, operation: "binding the netlink socket")
-            }
-            return socket
-        }
-        // The pointer crosses threads once, before anyone else can see it.
-        struct Handle: @unchecked Sendable { let pointer: OpaquePointer }
-        let handle = if let namespace {
-            try namespace.run { () throws(NetlinkError) in Handle(pointer: try open()) }
-        } else {
-            Handle(pointer: try open())
-        }
-        socket = handle.pointer
+        socket = try Self.open(NETLINK_NETFILTER, "netfilter", in: namespace)
         portID = mnl_socket_get_portid(socket)
         nextSeq = UInt32(truncatingIfNeeded: time(nil))
         receiveBuffer = malloc(Self.receiveSize)!
@@ -50,6 +32,23 @@ final class NetlinkSocket {
     deinit {
         mnl_socket_close(socket)
         free(receiveBuffer)
+    }
+
+    /// An mnl socket of `bus` (NETLINK_NETFILTER, NETLINK_ROUTE), bound in `namespace`.
+    static func open(_ bus: Int32, _ label: String, in namespace: NetworkNamespace?) throws(NetlinkError) -> OpaquePointer {
+        // The pointer crosses threads once, before anyone else can see it.
+        struct Handle: @unchecked Sendable { let pointer: OpaquePointer }
+        return try run(in: namespace) { () throws(NetlinkError) -> Handle in
+            guard let socket = mnl_socket_open(bus) else {
+                throw NetlinkError(errno: Glibc.errno, operation: "opening a \(label) netlink socket")
+            }
+            guard mnl_socket_bind(socket, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
+                let error = Glibc.errno
+                mnl_socket_close(socket)
+                throw NetlinkError(errno: error, operation: "binding the \(label) netlink socket")
+            }
+            return Handle(pointer: socket)
+        }.pointer
     }
 
     var fd: Int32 { mnl_socket_get_fd(socket) }

@@ -30,6 +30,12 @@ public struct NetworkNamespace: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// Runs `body` inside `namespace` (on a thread that entered it), or here when it is nil.
+func run<T>(in namespace: NetworkNamespace?, _ body: @escaping () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
+    if let namespace { return try namespace.run(body) }
+    return try body()
+}
+
 /// Runs `body` on a new thread and waits for it; the thread (and any namespace it entered) ends with it.
 func onFreshThread<T>(_ body: @escaping () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
     let work = ThreadWork(body)

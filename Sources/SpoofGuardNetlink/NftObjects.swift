@@ -74,7 +74,15 @@ final class NftChain {
               let type = ChainType(rawValue: typeName) else {
             throw DelinearizeError(expression: nil, reason: "chain \(name) has hook \(hookNumber) / type \(typeName), which spoofguard does not model")
         }
-        let policy: ChainPolicy = nftnl_chain_get_u32(pointer, attribute(NFTNL_CHAIN_POLICY)) == 0 ? .drop : .accept
+        return Chain(name: name, base: BaseChain(type: type, hook: hook, priority: priority, policy: policy,
+                                                 devices: devices))
+    }
+
+    var policy: ChainPolicy { nftnl_chain_get_u32(pointer, attribute(NFTNL_CHAIN_POLICY)) == 0 ? .drop : .accept }
+    var priority: Priority { Priority(rawValue: nftnl_chain_get_s32(pointer, attribute(NFTNL_CHAIN_PRIO))) }
+
+    /// The hook's devices (one in NFTNL_CHAIN_DEV, several in NFTNL_CHAIN_DEVICES), sorted.
+    var devices: [String] {
         var devices: [String] = []
         if nftnl_chain_is_set(pointer, attribute(NFTNL_CHAIN_DEV)) {
             devices = [string(nftnl_chain_get_str(pointer, attribute(NFTNL_CHAIN_DEV)))]
@@ -86,9 +94,7 @@ final class NftChain {
                 entry += 1
             }
         }
-        let priority = Priority(rawValue: nftnl_chain_get_s32(pointer, attribute(NFTNL_CHAIN_PRIO)))
-        return Chain(name: name, base: BaseChain(type: type, hook: hook, priority: priority, policy: policy,
-                                                 devices: devices.sorted()))
+        return devices.sorted()
     }
 
     func build(_ header: UnsafeMutablePointer<nlmsghdr>) { nftnl_chain_nlmsg_build_payload(header, pointer) }

@@ -22,6 +22,7 @@ struct SpoofGuardCommand: ParsableCommand {
             CompileCommand.self,
             DryRunCommand.self,
             VerifyCommand.self,
+            AuditCommand.self,
             ApplyCommand.self,
             StatusCommand.self,
             DiffCommand.self,

@@ -29,7 +29,7 @@ struct BenchCommandTests {
         let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("Machine: "))
-        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify"] {
+        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify", "### audit"] {
             #expect(text.contains(title), "missing \(title)")
         }
         // Every measured row is a table row with a ratio or a count; the data-plane table has one per size.
@@ -41,5 +41,8 @@ struct BenchCommandTests {
             #expect(applySection.contains("Skipped: creating network namespaces needs root."))
         }
         #expect(text.contains("| Examples/router.json |"))
+        if getuid() == 0 {
+            #expect(text.contains("| 21 links (10 veth pairs), Examples/router.json |"), "audit row expected as root")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardLab
 import Testing
 
 /// The kernel commands run as a user would run them: the built binary, inside a private
@@ -15,27 +16,13 @@ struct KernelCommandTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spoofguard").path
     }
 
+    /// Runs `arguments` through /usr/bin/env (so `NAME=value` may come first) with `ChildProcess`:
+    /// posix_spawn, output in files. Foundation's Process and Pipe crashed here now and then
+    /// (`readDataToEndOfFile` raising EINTR through a `try!` inside FileHandle).
     @discardableResult
     static func execute(_ arguments: [String], input: String? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        if input != nil { process.standardInput = stdin }
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-                       error: String(decoding: err, as: UTF8.self))
+        let child = try ChildProcess.run(["/usr/bin/env"] + arguments, standardInput: input.map { Array($0.utf8) })
+        return Outcome(status: child.status, output: child.standardOutput, error: child.standardError)
     }
 
     /// A namespace made with `ip netns add`, deleted when released.

@@ -15,6 +15,15 @@ public struct InterfaceClass: Hashable, Sendable, CustomStringConvertible {
     public var role: Role
     /// The interface name the class is checked with.
     public var name: String
+    /// `route_localnet` is on for it (a live interface, in `audit`): the kernel's 127/8
+    /// martian checks no longer drop anything there.
+    public var routeLocalnet = false
+
+    public init(role: Role, name: String, routeLocalnet: Bool = false) {
+        self.role = role
+        self.name = name
+        self.routeLocalnet = routeLocalnet
+    }
 
     public var isExternal: Bool {
         if case .external = role { return true }

@@ -15,15 +15,19 @@ public struct Verifier: Sendable {
     let program: Program
     public let policy: Policy
     private let scenarios: [WalkScenario]
+    /// The interfaces to prove for, when given (`audit`: the live links); otherwise the
+    /// classes the policy's patterns make.
+    private let givenClasses: [InterfaceClass]?
 
-    public init(ruleset: Ruleset, policy: Policy) throws(EvaluatorError) {
+    public init(ruleset: Ruleset, policy: Policy, classes: [InterfaceClass]? = nil) throws(EvaluatorError) {
         program = try Program(ruleset)
         self.policy = policy
         scenarios = Self.scenarios(program)
+        givenClasses = classes
     }
 
     public func verify() -> VerificationReport {
-        let (classes, notes) = InterfaceClass.classes(of: policy)
+        let (classes, notes) = givenClasses.map { ($0, [String]()) } ?? InterfaceClass.classes(of: policy)
         var results: [PropertyResult] = []
         let paths: [ReceivePath] = program.bridgeChains.isEmpty ? [.routed] : [.routed, .bridged]
         // Built once per family, not per class and path: each is a sort of every guarded prefix.
@@ -87,7 +91,7 @@ public struct Verifier: Sendable {
         var drops: [WalkKey: [(scenario: WalkScenario, dropped: Area)]] = [:]
         /// The first scenario and area where a property fails, nil when it holds.
         var outcomes: [OutcomeKey: (scenario: WalkScenario, area: Area)?] = [:]
-        var kernel: [AddressField: KernelFacts<Address>] = [:]
+        var kernel: [KernelKey: KernelFacts<Address>] = [:]
         /// Sizes for the report lines, each a walk over up to 100 k ranges.
         let sourceCount: AddressCount, destinationCount: AddressCount
         let unguardedSourceCount: AddressCount, unguardedDestinationCount: AddressCount
@@ -103,6 +107,12 @@ public struct Verifier: Sendable {
             guardedDestinations = Area(source: .all, destination: destinations)
             allowed = guardedSources.union(guardedDestinations)
         }
+    }
+
+    /// Kernel facts differ by field and by whether `route_localnet` turns the 127/8 checks off.
+    struct KernelKey: Hashable {
+        var field: AddressField
+        var routeLocalnet: Bool
     }
 
     private func check<Address: IPAddressProtocol>(_ interfaceClass: InterfaceClass, _ path: ReceivePath,
@@ -148,8 +158,9 @@ public struct Verifier: Sendable {
             return computed
         }
         func kernelOverlap(_ area: Area, guarding field: AddressField) -> KernelOverlap {
-            let facts = shared.kernel[field] ?? kernelFacts(area, guarding: field)
-            shared.kernel[field] = facts
+            let key = KernelKey(field: field, routeLocalnet: interfaceClass.routeLocalnet)
+            let facts = shared.kernel[key] ?? kernelFacts(area, guarding: field, routeLocalnet: key.routeLocalnet)
+            shared.kernel[key] = facts
             return facts.overlap(interfaceClass)
         }
 
@@ -227,10 +238,11 @@ public struct Verifier: Sendable {
         }
     }
 
-    /// Where the kernel (route_localnet off, a current kernel, a routed path on an ordinary
-    /// device) would drop the guarded area too.
-    private func kernelFacts<Address: IPAddressProtocol>(_ area: Region<Address>, guarding field: AddressField) -> KernelFacts<Address> {
-        let kernel = KernelRegion.dropped(Address.self)
+    /// Where the kernel (a current kernel, a routed path on an ordinary device, route_localnet
+    /// as given) would drop the guarded area too.
+    private func kernelFacts<Address: IPAddressProtocol>(_ area: Region<Address>, guarding field: AddressField,
+                                                         routeLocalnet: Bool) -> KernelFacts<Address> {
+        let kernel = KernelRegion.dropped(Address.self, routeLocalnet: routeLocalnet)
         let covered = area.intersection(kernel.region)
         let stages = Swift.Set(kernel.stages.filter { !area.intersection($0.cell).isEmpty }.map(\.stage))
         let gap = area.subtracting(kernel.region)
@@ -297,7 +309,7 @@ enum KernelRegion {
         var stage: KernelStage
     }
 
-    static func dropped<Address: IPAddressProtocol>(_: Address.Type) -> (region: Region<Address>, stages: [Stage<Address>]) {
+    static func dropped<Address: IPAddressProtocol>(_: Address.Type, routeLocalnet: Bool = false) -> (region: Region<Address>, stages: [Stage<Address>]) {
         var region = Region<Address>.empty
         var stages: [Stage<Address>] = []
         let sourceCells: [IntervalSet<Address>]
@@ -314,7 +326,7 @@ enum KernelRegion {
                 let source = sourceCell.first!, destination = destinationCell.first!
                 let stage: KernelStage? = if Address.family == .ipv4 {
                     KernelChecks.ipv4RouteInput(source: source as! IPv4Address, destination: destination as! IPv4Address,
-                                                kind: .ordinary, routeLocalnet: false)
+                                                kind: .ordinary, routeLocalnet: routeLocalnet)
                 } else {
                     KernelChecks.ipv6Core(source: source as! IPv6Address, destination: destination as! IPv6Address, kind: .ordinary)
                 }
