@@ -57,8 +57,10 @@ struct KernelCommandTests {
         }
     }
 
+    /// A table spoofguard owns (its mark) beside another tool's.
     static let guardText = """
     table inet spoofguard {
+    	comment "managed by spoofguard"
     	set external_interfaces { type ifname; flags interval; elements = { "eth0", "ppp*", "wan*" } }
     	set source_ipv4 { type ipv4_addr; flags interval; elements = { 127.0.0.0/8 } }
     	chain prerouting { type filter hook prerouting priority raw; policy accept;
