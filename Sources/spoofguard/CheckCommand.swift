@@ -12,7 +12,7 @@ struct CheckCommand: ParsableCommand {
             problem ("POLICY: $.path: message") on standard error. With --json the result \
             goes to standard output either way. Exit 0 when valid, 65 when invalid, 66 when \
             the file cannot be read. A valid policy whose table name other tools use (filter, nat, \
-            firewalld, fw4, docker, …) gets a warning on standard error ("warnings" in JSON); the exit stays 0.
+            firewalld, fw4, docker and others) gets a warning on standard error ("warnings" in JSON); the exit stays 0.
             """
     )
 
