@@ -29,7 +29,7 @@ struct BenchCommandTests {
         let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("Machine: "))
-        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify"] {
+        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify", "### scale"] {
             #expect(text.contains(title), "missing \(title)")
         }
         // Every measured row is a table row with a ratio or a count; the data-plane table has one per size.
@@ -41,5 +41,9 @@ struct BenchCommandTests {
             #expect(applySection.contains("Skipped: creating network namespaces needs root."))
         }
         #expect(text.contains("| Examples/router.json |"))
+        if getuid() == 0 {
+            let scale = text.components(separatedBy: "### scale").last ?? ""
+            #expect(scale.contains("| 1,000 | `spoofguard apply`, unchanged |") && scale.contains("kernel floor"), "\(scale)")
+        }
     }
 }
