@@ -88,6 +88,9 @@ struct ForeignTableTests {
         let unmarked = compiled.output.replacingOccurrences(of: "\tcomment \"managed by spoofguard\"\n", with: "")
         #expect(unmarked != compiled.output)
         #expect(try ns.nft("-f", "-", input: unmarked).status == 0)
+        let status = try ns.spoofguard("status")
+        #expect(status.status == 0)
+        #expect(status.output.contains("no ownership mark"), "\(status.output)")
 
         let applied = try ns.spoofguard("apply", policy)
         #expect(applied.status == 0, "\(applied.error)")

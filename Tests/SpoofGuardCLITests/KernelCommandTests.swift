@@ -99,7 +99,9 @@ struct KernelCommandTests {
         let rules = try #require(chains.first?["rules"] as? [[String: Any]])
         #expect(rules.first?["comment"] as? String == "guard.source ipv4")
         #expect(rules.first?["packets"] as? Int == 0)
+        #expect(tables.first?["marked"] as? Bool == true)
         let text = try ns.spoofguard("status")
+        #expect(!text.output.contains("no ownership mark"))
         #expect(text.output.contains("interfaces guarded now: wan0"))
         #expect(text.output.contains("interfaces not guarded: inside0, lo"))
     }

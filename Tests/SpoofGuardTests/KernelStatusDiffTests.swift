@@ -97,6 +97,9 @@ import Testing
         let diff = RulesetDiff(expected: unmarked.marked, loaded: unmarked)
         #expect(diff.lines == ["~ table inet spoofguard: comment \"managed by spoofguard\" expected, none loaded"])
         #expect(RulesetDiff(expected: unmarked.marked, loaded: unmarked.marked).isEmpty)
+        // status reads the mark back too.
+        #expect(LoadedGuard(ruleset: unmarked, existingInterfaces: []).tables.map(\.marked) == [false])
+        #expect(LoadedGuard(ruleset: unmarked.marked, existingInterfaces: []).tables.map(\.marked) == [true])
     }
 
     @Test func countersFollowTheirPolicyEntry() {
