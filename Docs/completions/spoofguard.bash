@@ -261,7 +261,7 @@ _spoofguard_audit() {
 
 _spoofguard_apply() {
     repeating_flags=()
-    non_repeating_flags=(--check --json --version -h --help)
+    non_repeating_flags=(--check --json --adopt --version -h --help)
     repeating_options=()
     non_repeating_options=(--netns --revert-after --runtime-dir)
     __spoofguard_offer_flags_options 1
@@ -319,7 +319,7 @@ _spoofguard_diff() {
 
 _spoofguard_remove() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --adopt --version -h --help)
     repeating_options=()
     non_repeating_options=(--table --netns)
     __spoofguard_offer_flags_options 0

@@ -26,9 +26,15 @@ public final class NetfilterKernel {
     /// replaced or deleted.
     public static let managedFamilies: Set<TableFamily> = [.inet, .netdev, .bridge]
 
-    /// Every table with one of these names in `families`, read back with counters and handles.
+    /// Every table with one of these names in `families`, read back with counters and handles,
+    /// as one ruleset: a read that another process's commit interrupts (a dump failing with
+    /// ENOENT, EINTR or ERESTART, or a generation that moved meanwhile) starts over.
     public func read(tablesNamed names: Set<String>, families: Set<TableFamily> = managedFamilies) throws -> Ruleset {
-        try read(tablesNamed: names, families: families, elements: true)
+        try retryingOnConcurrentChange("reading table \(names.sorted().joined(separator: ", "))") { start in
+            let tables = try read(tablesNamed: names, families: families, elements: true)
+            try requireGeneration(start, "reading the tables")
+            return tables
+        }
     }
 
     func read(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: Bool) throws -> Ruleset {
@@ -48,39 +54,65 @@ public final class NetfilterKernel {
         return Ruleset(tables: tables)
     }
 
-    /// Which of these tables exist, as empty tables: enough to delete them.
+    /// Which of these tables exist, as empty tables with their comment (the ownership mark):
+    /// enough to judge and delete them.
     func present(tablesNamed names: Set<String>, families: Set<TableFamily>) throws(NetlinkError) -> Ruleset {
         let reader = KernelReader(socket: socket)
         var tables: [Table] = []
         for name in names.sorted() {
-            tables += try reader.headers(named: name, families: families).map { Table(family: $0.0, name: name) }
+            tables += try reader.headers(named: name, families: families).map {
+                Table(family: $0.0, name: name, comment: UserData.comment(in: $0.1.userData))
+            }
         }
         return Ruleset(tables: tables)
     }
 
-    /// How often apply starts over when another process changed the ruleset between its read
-    /// and its transaction (the kernel answered ERESTART, or a read was not consistent).
-    public static let applyAttempts = 5
+    /// How often apply, remove and reads start over when another process changed the ruleset
+    /// underneath them (the kernel answered ERESTART, a dump was interrupted or lost its object,
+    /// or the generation moved during a read).
+    public static let attempts = 5
+    /// Starts-over so far (tests hold readers to having retried).
+    private(set) var retries = 0
 
-    /// Applies `ruleset` (spoofguard's tables only) following the apply contract. A concurrent
-    /// change seen before the commit makes it start over from a fresh read (at most
-    /// `applyAttempts` times); one committed after makes the read-back differ, reported as such.
-    @discardableResult
-    public func apply(_ ruleset: Ruleset, check: Bool = false) throws -> ApplyReport {
-        var attempt = 1
+    /// Runs `body` from a fresh generation until no other process's commit interrupts it, at
+    /// most `attempts` times. `body` gets the generation read just before it started.
+    func retryingOnConcurrentChange<T>(_ operation: String, _ body: (UInt32) throws -> T) throws -> T {
+        var changes: [String] = []
         while true {
+            let start = try generation()
             do {
-                return try applyOnce(ruleset, check: check)
-            } catch let error as NetlinkError where error.errno == ERESTART && attempt < Self.applyAttempts {
-                attempt += 1
+                try settle(at: start)
+                return try body(start)
+            } catch let error as NetlinkError {
+                let now = try generation()
+                guard ConcurrentChangeError.isCausedByChange(error, generationMoved: now != start) else { throw error }
+                changes.append(ConcurrentChangeError.describe(error, from: start, to: now))
+                guard changes.count < Self.attempts else {
+                    throw ConcurrentChangeError(operation: operation, changes: changes)
+                }
+                retries += 1
+                // Give the other process's work time to end before looking again.
+                usleep(UInt32(changes.count) * 20_000)
             }
         }
     }
 
-    private func applyOnce(_ ruleset: Ruleset, check: Bool) throws -> ApplyReport {
+    /// Applies `ruleset` (spoofguard's tables only, each written with the ownership mark)
+    /// following the apply contract. A concurrent change seen before the commit makes it start
+    /// over from a fresh read (at most `attempts` times); one committed after makes the
+    /// read-back differ, reported as such. An existing table of the same name that spoofguard
+    /// did not write is refused (`ForeignTableError`) unless `adopt`.
+    @discardableResult
+    public func apply(_ ruleset: Ruleset, check: Bool = false, adopt: Bool = false) throws -> ApplyReport {
+        let ruleset = ruleset.marked
+        return try retryingOnConcurrentChange("applying \(ruleset.tables.map { "\($0.family.rawValue) \($0.name)" }.joined(separator: ", "))") { generation in
+            try applyOnce(ruleset, check: check, adopt: adopt, generation: generation)
+        }
+    }
+
+    private func applyOnce(_ ruleset: Ruleset, check: Bool, adopt: Bool, generation: UInt32) throws -> ApplyReport {
         let names = Set(ruleset.tables.map(\.name))
         let families = Self.managedFamilies.union(ruleset.tables.map(\.family))
-        let generation = try generation()
         var report = ApplyReport(ruleset: ruleset, checked: check)
         var encodedSets: EncodedSets?
         func encoded() throws(LinearizeError) -> EncodedSets {
@@ -105,10 +137,11 @@ public final class NetfilterKernel {
                 return report
             }
         } catch is DelinearizeError {
-            // The table carries spoofguard's name but holds rules it did not write (someone
-            // edited it by hand): it differs, and the replace below restores the policy.
+            // The table holds rules spoofguard did not write: a marked one was edited by hand
+            // (the replace below restores the policy); an unmarked one is another tool's.
             current = try present(tablesNamed: names, families: families)
         }
+        report.claims = try claims(on: current, adopt: adopt, operation: .replace, generation: generation)
         let stale = current.tables.filter { table in ruleset.table(family: table.family, name: table.name) == nil }
         let transaction = try Transaction.replace(with: ruleset.carryingCounters(from: current), deleting: stale, generation: generation,
                                                   commit: !check, socket: socket, encoded: encoded())
@@ -146,12 +179,33 @@ public final class NetfilterKernel {
         return report
     }
 
-    /// Throws ERESTART (apply starts over) when the generation is no longer `expected`.
-    private func requireGeneration(_ expected: UInt32, _ operation: String) throws(NetlinkError) {
-        let now = try generation()
-        guard now == expected else {
-            throw NetlinkError(errno: ERESTART, operation: "\(operation) (the ruleset generation moved from \(expected) to \(now))")
+    /// Waits until no commit is in flight and the generation is still `generation` (ERESTART
+    /// otherwise). The kernel bumps the generation when a commit starts but makes its objects
+    /// visible one by one, so a dump running beside a commit can see half a table under the new
+    /// generation. An empty batch carrying the generation takes the commit mutex (as every batch
+    /// does), so once it returns, any later commit moves the generation before changing what a
+    /// dump sees. An empty batch commits nothing and leaves the generation as it is.
+    private func settle(at generation: UInt32) throws(NetlinkError) {
+        try Transaction.barrier(generation: generation, socket: socket).run(on: socket)
+    }
+
+    /// `settle`, answering false instead of throwing when the generation moved.
+    private func isSettled(at generation: UInt32) throws(NetlinkError) -> Bool {
+        do {
+            try settle(at: generation)
+            return true
+        } catch {
+            if error.errno == ERESTART { return false }
+            throw error
         }
+    }
+
+    /// Throws ERESTART (the operation starts over) when the generation is no longer `expected`,
+    /// after waiting out a commit in flight: that commit may have shown the dumps half its work.
+    private func requireGeneration(_ expected: UInt32, _ operation: String) throws(NetlinkError) {
+        guard try !isSettled(at: expected) else { return }
+        let now = try generation()
+        throw NetlinkError(errno: ERESTART, operation: "\(operation) (the ruleset generation moved from \(expected) to \(now))")
     }
 
     /// Reads the tables between two equal generation reads, so that the result is one ruleset
@@ -161,26 +215,92 @@ public final class NetfilterKernel {
         var attempt = 1
         while true {
             let before = try generation()
+            if try !isSettled(at: before), attempt < Self.attempts {
+                attempt += 1
+                continue
+            }
             digests = [:]
             let tables = try read(tablesNamed: names, families: families, elements: elements, digests: &digests)
+            if try isSettled(at: before) { return (tables, before) }
             let after = try generation()
-            if before == after || attempt == Self.applyAttempts { return (tables, after) }
+            if attempt == Self.attempts { return (tables, after) }
             attempt += 1
         }
     }
 
-    /// Deletes the tables called `name` in the managed families. Returns the families removed;
-    /// none (an absent table) is success.
+    /// Deletes the tables called `name` in the managed families, in one transaction, and only
+    /// if spoofguard wrote each of them (`ForeignTableError` otherwise, unless `adopt`). Returns
+    /// the families removed; none (an absent table) is success.
     @discardableResult
-    public func remove(tableNamed name: String) throws -> [TableFamily] {
-        let generation = try generation()
-        let present = try present(tablesNamed: [name], families: Self.managedFamilies).tables
-        guard !present.isEmpty else { return [] }
-        let transaction = try Transaction.replace(with: Ruleset(), deleting: present, generation: generation,
-                                                  commit: true, socket: socket)
-        try transaction.run(on: socket)
-        return present.map(\.family)
+    public func remove(tableNamed name: String, adopt: Bool = false) throws -> RemovalReport {
+        try retryingOnConcurrentChange("removing table \(name)") { generation in
+            let present = try present(tablesNamed: [name], families: Self.managedFamilies)
+            guard !present.tables.isEmpty else { return RemovalReport() }
+            let claims = try claims(on: present, adopt: adopt, operation: .delete, generation: generation)
+            let transaction = try Transaction.replace(with: Ruleset(), deleting: present.tables, generation: generation,
+                                                      commit: true, socket: socket)
+            try transaction.run(on: socket)
+            return RemovalReport(families: present.tables.map(\.family), claims: claims)
+        }
     }
+
+    /// Why each existing table in `current` may be replaced or deleted: its mark, `adopt`, or
+    /// the exact shape of a table an earlier spoofguard compiled (read in full only when its
+    /// object names already fit). Throws for the first table that is another tool's.
+    private func claims(on current: Ruleset, adopt: Bool, operation: ForeignTableError.Operation,
+                        generation: UInt32) throws -> [TableClaim] {
+        var claims: [TableClaim] = []
+        for table in current.tables where !TableOwnership.isMarked(table) {
+            let claim: TableOwnership.Claim
+            if adopt {
+                claim = .adopted
+            } else if try hasEarlierVersionShape(family: table.family, name: table.name) {
+                claim = .earlierVersion
+            } else {
+                // A table caught half-built by another process's commit is no verdict: only
+                // one read at a settled generation may call the table someone else's.
+                try requireGeneration(generation, "judging who owns \(table.family.rawValue) table \(table.name)")
+                throw ForeignTableError(family: table.family, name: table.name, operation: operation)
+            }
+            claims.append(TableClaim(family: table.family, name: table.name, claim: claim))
+        }
+        return claims
+    }
+
+    /// Whether the table is exactly what spoofguard compiles (`CompiledShape`): first without
+    /// its set elements, which rules out other tools' tables cheaply, then in full. Rules that
+    /// spoofguard cannot even read make it someone else's; read failures are thrown (a
+    /// concurrent change starts the operation over).
+    private func hasEarlierVersionShape(family: TableFamily, name: String) throws -> Bool {
+        let reader = KernelReader(socket: socket)
+        do {
+            guard let header = try reader.tables(named: name, families: [family], elements: false).first,
+                  CompiledShape.hasCompiledNames(header),
+                  let full = try reader.tables(named: name, families: [family]).first else { return false }
+            return CompiledShape.matches(full)
+        } catch is DelinearizeError {
+            return false
+        }
+    }
+}
+
+/// An unmarked table that spoofguard replaced or deleted all the same, and why.
+public struct TableClaim: Sendable, Equatable {
+    public var family: TableFamily
+    public var name: String
+    public var claim: TableOwnership.Claim
+
+    /// e.g. "took over table inet filter (--adopt)".
+    public func describe(checked: Bool = false) -> String {
+        let reason = claim == .adopted ? "--adopt" : "it has the exact shape of a table an earlier spoofguard compiled"
+        return "\(checked ? "would take" : "took") over table \(family.rawValue) \(name), which had no ownership mark (\(reason))"
+    }
+}
+
+public struct RemovalReport: Sendable {
+    public var families: [TableFamily] = []
+    /// The removed tables that had no ownership mark.
+    public var claims: [TableClaim] = []
 }
 
 public struct ApplyReport: Sendable {
@@ -189,6 +309,8 @@ public struct ApplyReport: Sendable {
     public var tables: [String]
     public var rules: Int
     public var elements: Int
+    /// Existing tables without the ownership mark that this apply took over.
+    public var claims: [TableClaim] = []
     /// Netlink messages and bytes of the transaction, when one was sent.
     public var messages = 0
     public var batchBytes = 0

@@ -113,8 +113,23 @@ final class NetlinkSocket {
             var failure: NetlinkError?
             forEachMessage(UnsafeRawBufferPointer(start: receiveBuffer, count: count)) { header, message in
                 guard failure == nil, header.nlmsg_seq == seq else { return }
+                // The kernel flags a dump whose rounds straddled a commit: its parts do not
+                // belong to one ruleset.
+                if Int32(header.nlmsg_flags) & NLM_F_DUMP_INTR != 0 {
+                    failure = NetlinkError(errno: EINTR, operation: operation + " (the ruleset changed during the dump)")
+                    return
+                }
                 switch Int32(header.nlmsg_type) {
                 case NLMSG_DONE:
+                    // A dump that fails after its first round carries the error in NLMSG_DONE.
+                    if Int(header.nlmsg_len) >= MemoryLayout<nlmsghdr>.size + 4 {
+                        let status = message.loadUnaligned(fromByteOffset: MemoryLayout<nlmsghdr>.size, as: Int32.self)
+                        if status < 0 {
+                            var error = NetlinkError(errno: -status, operation: operation)
+                            error.isKernelReply = true
+                            failure = error
+                        }
+                    }
                     done = true
                 case NLMSG_ERROR:
                     let ack = Self.parseAck(header, message)

@@ -144,9 +144,9 @@ final class NftSet {
     var keyLength: UInt32 { nftnl_set_get_u32(pointer, attribute(NFTNL_SET_KEY_LEN)) }
     var userData: [UInt8] { data(nftnl_set_get_data, pointer, attribute(NFTNL_SET_USERDATA)) }
 
-    var elements: [KernelSetElement] {
-        var result: [KernelSetElement] = []
-        guard let iterator = nftnl_set_elems_iter_create(pointer) else { return result }
+    /// Appends the elements this set holds (as parsed from a dump message) to `result`.
+    func appendElements(to result: inout [KernelSetElement]) {
+        guard let iterator = nftnl_set_elems_iter_create(pointer) else { return }
         defer { nftnl_set_elems_iter_destroy(iterator) }
         while let element = nftnl_set_elems_iter_next(iterator) {
             var length: UInt32 = 0
@@ -156,7 +156,6 @@ final class NftSet {
                 ? nftnl_set_elem_get_u32(element, attribute(NFTNL_SET_ELEM_FLAGS)) : 0
             result.append(KernelSetElement(key: bytes, isIntervalEnd: flags & UInt32(NFT_SET_ELEM_INTERVAL_END.rawValue) != 0))
         }
-        return result
     }
 
     func build(_ header: UnsafeMutablePointer<nlmsghdr>) { nftnl_set_nlmsg_build_payload(header, pointer) }

@@ -91,6 +91,16 @@ struct Transaction {
         return transaction
     }
 
+    /// BATCH_BEGIN (with `generation`) and BATCH_END and nothing between: the kernel takes its
+    /// commit mutex to check the generation (ERESTART if it moved) and commits nothing.
+    static func barrier(generation: UInt32, socket: NetlinkSocket) -> Transaction {
+        var transaction = Transaction()
+        transaction.begin(seq: socket.takeSeq(), generation: generation)
+        let seq = socket.takeSeq()
+        transaction.buffer.append { nftnl_batch_end($0, seq) }
+        return transaction
+    }
+
     private mutating func begin(seq: UInt32, generation: UInt32?) {
         buffer.append({ nftnl_batch_begin($0, seq) }) { header in
             if let generation { mnl_attr_put_u32(header, UInt16(NFNL_BATCH_GENID.rawValue), generation.bigEndian) }

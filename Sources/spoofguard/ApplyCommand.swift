@@ -10,13 +10,18 @@ struct ApplyCommand: ParsableCommand {
         discussion: """
         Compiles POLICY, reads spoofguard's table back and, when it differs, replaces it in one \
         nf_tables transaction; success is reported only after the table read back equals the policy. \
-        Only spoofguard's own table is ever created, replaced or deleted.
+        Only spoofguard's own table is ever created, replaced or deleted: spoofguard marks every table it \
+        writes (the table comment "managed by spoofguard") and refuses (exit 69) to replace an existing \
+        table of the policy's name without that mark, in any family it manages, unless --adopt; a table \
+        made by an earlier spoofguard (no mark, but exactly what spoofguard compiles) is taken over with a note.
         """)
 
     @Argument(help: "Policy file (JSON), or - for standard input.") var policy: String
     @OptionGroup var namespace: NamespaceOption
     @Flag(help: "Let the kernel validate the transaction without committing it (as `nft -c`).") var check = false
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Take over an existing table of the policy's name that spoofguard did not create (it lacks the ownership mark): its contents are replaced and it is marked from then on.")
+    var adopt = false
     @Option(help: ArgumentHelp("Restore the previous table (or remove it if there was none) after SECONDS unless `spoofguard confirm` runs first.",
                                valueName: "SECONDS")) var revertAfter: UInt32?
     @Option(help: "Directory of pending reverts (default: $SPOOFGUARD_RUNTIME_DIR or /run/spoofguard).") var runtimeDir: String?
@@ -30,6 +35,8 @@ struct ApplyCommand: ParsableCommand {
         var elements: Int
         var messages: Int
         var revertAfter: UInt32?
+        /// Tables without the ownership mark that were taken over, e.g. "inet filter".
+        var adopted: [String]
     }
 
     func validate() throws {
@@ -45,7 +52,7 @@ struct ApplyCommand: ParsableCommand {
         let report: ApplyReport
         let pending = try revertAfter.map { try startRevertTimer(table: policy.table, seconds: $0) }
         do {
-            report = try namespace.kernel().apply(ruleset, check: check)
+            report = try namespace.kernel().apply(ruleset, check: check, adopt: adopt)
         } catch {
             // An ApplyError means the transaction may have been committed (outcome unknown, or
             // read back different): keep the revert armed. Anything else changed nothing.
@@ -62,9 +69,10 @@ struct ApplyCommand: ParsableCommand {
         if json {
             try printJSON(Output(changed: report.changed, checked: report.checked, table: policy.table, tables: report.tables,
                                  rules: report.rules, elements: report.elements, messages: report.messages,
-                                 revertAfter: revertsIn))
+                                 revertAfter: revertsIn, adopted: report.claims.map { "\($0.family.rawValue) \($0.name)" }))
             return
         }
+        for claim in report.claims { print("note: " + claim.describe(checked: check)) }
         let what = "\(report.tables.joined(separator: ", ")): \(report.rules) rules, \(report.elements) set elements"
         if check {
             print(report.messages == 0 ? "unchanged: the kernel already holds the policy (\(what))"

@@ -11,7 +11,8 @@ struct CheckCommand: ParsableCommand {
             Prints "POLICY: OK" and a one-line summary on standard output, or one line per \
             problem ("POLICY: $.path: message") on standard error. With --json the result \
             goes to standard output either way. Exit 0 when valid, 65 when invalid, 66 when \
-            the file cannot be read.
+            the file cannot be read. A valid policy whose table name other tools use (filter, nat, \
+            firewalld, fw4, docker and others) gets a warning on standard error ("warnings" in JSON); the exit stays 0.
             """
     )
 
@@ -25,11 +26,14 @@ struct CheckCommand: ParsableCommand {
         let source = policy == "-" ? "<stdin>" : policy
         switch Result(catching: { () throws(PolicyError) in try Policy.load(from: policy) }) {
         case .success(let loaded):
+            let warnings = [CommonTableNames.warning(for: loaded)].compactMap { $0 }
             if json {
-                try printJSON(CheckReport(policy: source, valid: true, summary: loaded.summary, problems: []))
+                try printJSON(CheckReport(policy: source, valid: true, summary: loaded.summary, problems: [],
+                                          warnings: warnings.map(CheckReport.Problem.init)))
             } else {
                 print("\(source): OK")
                 print(loaded.summary)
+                for warning in warnings { printError("\(source): \(warning)") }
             }
         case .failure(let error):
             if json {
@@ -71,4 +75,6 @@ struct CheckReport: Encodable {
     var summary: String?
     var problems: [Problem]
     var omittedProblems = 0
+    /// Problems that do not make the policy invalid (a table name other tools use).
+    var warnings: [Problem] = []
 }

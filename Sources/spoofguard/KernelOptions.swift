@@ -40,6 +40,12 @@ enum KernelFailure {
         case let error as LinearizeError:
             printError("spoofguard: \(error)")
             return ExitCode.invalidData
+        case let error as ForeignTableError:
+            printError("spoofguard: \(error)")
+            return ExitCode.unavailable
+        case let error as ConcurrentChangeError:
+            printError("spoofguard: \(error)")
+            return ExitCode.unavailable
         case let error as DelinearizeError:
             printError("spoofguard: the loaded table holds something spoofguard did not write: \(error)")
             return ExitCode.unavailable

@@ -5,29 +5,40 @@ import SpoofGuardNetlink
 struct RemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove",
-        abstract: "Delete spoofguard's table (in every family); nothing else is touched. An absent table is success.")
+        abstract: "Delete spoofguard's table (in every family); nothing else is touched. An absent table is success.",
+        discussion: """
+        A table of that name without spoofguard's ownership mark (the table comment "managed by spoofguard") \
+        is another tool's: remove refuses it (exit 69) and deletes nothing, unless --adopt. A table made by an \
+        earlier spoofguard (no mark, but exactly what spoofguard compiles) is removed with a note.
+        """)
 
     @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
     @OptionGroup var namespace: NamespaceOption
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Delete the table even though spoofguard did not create it (it lacks the ownership mark).") var adopt = false
 
     struct Report: Encodable {
         var table: String
         var removed: [String]
+        /// Removed tables that had no ownership mark, e.g. "inet filter".
+        var adopted: [String]
     }
 
     func run() throws {
-        let families: [TableFamily]
+        let removal: RemovalReport
         do {
-            families = try namespace.kernel().remove(tableNamed: table)
+            removal = try namespace.kernel().remove(tableNamed: table, adopt: adopt)
         } catch {
             throw KernelFailure.exit(for: error)
         }
+        let families = removal.families
         if json {
-            try printJSON(Report(table: table, removed: families.map(\.rawValue)))
+            try printJSON(Report(table: table, removed: families.map(\.rawValue),
+                                 adopted: removal.claims.map { "\($0.family.rawValue) \($0.name)" }))
         } else if families.isEmpty {
             print("table \(table): not loaded, nothing to remove")
         } else {
+            for claim in removal.claims { print("note: " + claim.describe()) }
             print("removed table \(table) (\(families.map(\.rawValue).joined(separator: ", ")))")
         }
     }

@@ -39,6 +39,10 @@ struct StatusCommand: ParsableCommand {
         }
         for table in status.tables {
             print("table \(table.family) \(table.name)")
+            if !table.marked {
+                print("  no ownership mark (comment \"\(TableOwnership.mark)\"): apply and remove take it over only if an earlier "
+                      + "spoofguard made it, or with --adopt")
+            }
             if !table.guardedInterfaces.isEmpty { print("  guards interfaces: \(table.guardedInterfaces.joined(separator: ", "))") }
             if !table.excludedInterfaces.isEmpty { print("  guards every interface except: \(table.excludedInterfaces.joined(separator: ", "))") }
             print("  drops sources: \(Self.list(table.guardedSources))")

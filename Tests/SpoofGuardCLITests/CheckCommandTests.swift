@@ -57,6 +57,22 @@ struct CheckCommandTests {
         #expect(empty.standardError.hasPrefix("<stdin>:1:1: the document is empty"))
     }
 
+    /// A valid policy named like another tool's table: a warning naming `$.table`, exit 0.
+    @Test(arguments: ["filter", "firewalld", "fw4", "docker", "kube-proxy"])
+    func commonTableNameWarns(_ name: String) throws {
+        let policy = #"{"version": 1, "table": "\#(name)", "external": ["eth0"]}"#
+        let text = try BuiltBinary.run(["check", "-"], standardInput: policy)
+        #expect(text.status == 0)
+        #expect(text.standardOutput.hasPrefix("<stdin>: OK\n"))
+        #expect(text.standardError.hasPrefix("<stdin>: $.table: warning: \"\(name)\" is a table name "), "\(text.standardError)")
+        let json = try BuiltBinary.run(["check", "--json", "-"], standardInput: policy)
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(object["valid"] as? Bool == true)
+        let warnings = try #require(object["warnings"] as? [[String: Any]])
+        #expect(warnings.map { $0["path"] as? String } == ["$.table"])
+    }
+
     @Test func jsonOutput() throws {
         let valid = try BuiltBinary.run(["check", "--json", "Examples/router.json"])
         #expect(valid.status == 0)

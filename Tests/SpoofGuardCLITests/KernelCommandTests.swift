@@ -44,8 +44,10 @@ struct KernelCommandTests {
         }
     }
 
+    /// A table spoofguard owns (its mark) beside another tool's.
     static let guardText = """
     table inet spoofguard {
+    	comment "managed by spoofguard"
     	set external_interfaces { type ifname; flags interval; elements = { "eth0", "ppp*", "wan*" } }
     	set source_ipv4 { type ipv4_addr; flags interval; elements = { 127.0.0.0/8 } }
     	chain prerouting { type filter hook prerouting priority raw; policy accept;
@@ -84,7 +86,9 @@ struct KernelCommandTests {
         let rules = try #require(chains.first?["rules"] as? [[String: Any]])
         #expect(rules.first?["comment"] as? String == "guard.source ipv4")
         #expect(rules.first?["packets"] as? Int == 0)
+        #expect(tables.first?["marked"] as? Bool == true)
         let text = try ns.spoofguard("status")
+        #expect(!text.output.contains("no ownership mark"))
         #expect(text.output.contains("interfaces guarded now: wan0"))
         #expect(text.output.contains("interfaces not guarded: inside0, lo"))
     }

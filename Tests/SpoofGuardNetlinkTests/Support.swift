@@ -73,8 +73,8 @@ func run(_ arguments: [String], input: String? = nil) throws -> String {
 
 let isRoot = getuid() == 0
 
-/// Hand-built rulesets equal to what the compiler emits for the example policies, with the
-/// nft text that `nft -f` must turn into the same kernel state.
+/// Hand-built rulesets equal to what the compiler emits for the example policies (ownership
+/// mark included), with the nft text that `nft -f` must turn into the same kernel state.
 enum Examples {
     static func prefix(_ text: String) -> IPPrefix { try! IPPrefix(parsing: text) }
     static func names(_ texts: [String]) -> [InterfacePattern] { texts.map { try! InterfacePattern(parsing: $0) } }
@@ -98,11 +98,12 @@ enum Examples {
                       .match(Match(.address(.ipv6, .source), .set("source_ipv6"))), .counter(Counter()), .verdict(.drop)],
                      comment: "guard.source ipv6"),
             ]),
-        ])])
+        ])]).marked
     }
 
     static let preroutingText = """
     table inet spoofguard {
+    	comment "managed by spoofguard"
     	set external_interfaces { type ifname; flags interval; elements = { "eth0", "ppp*", "wan*" } }
     	set source_ipv4 { type ipv4_addr; flags interval; elements = { 127.0.0.0/8 } }
     	set source_ipv6 { type ipv6_addr; flags interval; elements = { ::1, ::127.0.0.0/104, ::ffff:127.0.0.0/104, 2002:7f00::/24 } }
@@ -136,11 +137,12 @@ enum Examples {
                 Rule([.limit(RateLimit(rate: 10, per: .minute)), .log(Log(prefix: "spoofguard: "))], comment: "action.log"),
                 Rule([.verdict(.drop)], comment: "action.verdict"),
             ]),
-        ])])
+        ])]).marked
     }
 
     static let internalWithLogText = """
     table inet spoofguard {
+    	comment "managed by spoofguard"
     	set internal_interfaces { type ifname; flags interval; elements = { "br-lan", "lo" } }
     	set source_ipv4 { type ipv4_addr; flags interval; elements = { 127.0.0.0/8 } }
     	set destination_ipv4 { type ipv4_addr; flags interval; elements = { 127.0.0.0/8 } }
@@ -172,11 +174,12 @@ enum Examples {
             Table(family: .bridge, name: "spoofguard", sets: [source4, source6], chains: [
                 Chain(name: "prerouting", base: BaseChain(hook: .prerouting, priority: .bridgeDstnat), rules: guardRules()),
             ]),
-        ])
+        ]).marked
     }
 
     static let ingressAndBridgeText = """
     table netdev spoofguard {
+    	comment "managed by spoofguard"
     	set source_ipv4 { type ipv4_addr; flags interval; elements = { 127.0.0.0/8 } }
     	set source_ipv6 { type ipv6_addr; flags interval; elements = { ::1, ::127.0.0.0/104, ::ffff:127.0.0.0/104, 2002:7f00::/24 } }
     	chain ingress_sgdummy0 { type filter hook ingress device "sgdummy0" priority filter; policy accept;
@@ -185,6 +188,7 @@ enum Examples {
     	}
     }
     table bridge spoofguard {
+    	comment "managed by spoofguard"
     	set source_ipv4 { type ipv4_addr; flags interval; elements = { 127.0.0.0/8 } }
     	set source_ipv6 { type ipv6_addr; flags interval; elements = { ::1, ::127.0.0.0/104, ::ffff:127.0.0.0/104, 2002:7f00::/24 } }
     	chain prerouting { type filter hook prerouting priority dstnat; policy accept;

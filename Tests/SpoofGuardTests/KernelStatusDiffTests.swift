@@ -91,6 +91,17 @@ import Testing
 }
 
 @Suite struct CounterCarryTests {
+    /// A table without the ownership mark (an earlier spoofguard's, or another tool's) is a difference.
+    @Test func diffNamesAMissingOwnershipMark() {
+        let unmarked = Ruleset(tables: [KernelStatusDiffTests.table(interfaces: ["eth0"])])
+        let diff = RulesetDiff(expected: unmarked.marked, loaded: unmarked)
+        #expect(diff.lines == ["~ table inet spoofguard: comment \"managed by spoofguard\" expected, none loaded"])
+        #expect(RulesetDiff(expected: unmarked.marked, loaded: unmarked.marked).isEmpty)
+        // status reads the mark back too.
+        #expect(LoadedGuard(ruleset: unmarked, existingInterfaces: []).tables.map(\.marked) == [false])
+        #expect(LoadedGuard(ruleset: unmarked.marked, existingInterfaces: []).tables.map(\.marked) == [true])
+    }
+
     @Test func countersFollowTheirPolicyEntry() {
         let old = Ruleset(tables: [KernelStatusDiffTests.table(interfaces: ["eth0"])])
         var new = Ruleset(tables: [KernelStatusDiffTests.table(interfaces: ["eth0", "eth1"])])

@@ -68,7 +68,7 @@ public enum Compiler {
 
         var chains = [Chain(name: Names.baseChain(hook), base: baseChain(hook, policy: policy), rules: rules)]
         if let logChain = action.logChain { chains.append(logChain) }
-        return Table(family: family(of: hook), name: policy.table, sets: sets, chains: chains)
+        return Table(family: family(of: hook), name: policy.table, sets: sets, chains: chains, comment: TableOwnership.mark)
     }
 
     static func family(of hook: PolicyHook) -> TableFamily {
@@ -141,6 +141,11 @@ struct GuardSets {
             }
             sets[field] = (IPv4Set(ranges: v4), IPv6Set(ranges: v6))
         }
+    }
+
+    /// Sets already merged, e.g. read back from a table (`CompiledShape`).
+    init(sets: [AddressField: (v4: IPv4Set, v6: IPv6Set)]) {
+        self.sets = sets
     }
 
     func elements(_ field: AddressField, _ family: AddressFamily) -> SetElements? {

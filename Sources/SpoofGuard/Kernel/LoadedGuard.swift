@@ -12,6 +12,8 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
         public var guardedDestinations: [String]
         public var chains: [ChainSummary]
         public var sets: [SetSummary]
+        /// Whether the table carries spoofguard's ownership mark (`TableOwnership`).
+        public var marked: Bool
     }
 
     public struct ChainSummary: Sendable, Codable, Equatable {
@@ -62,7 +64,8 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
                 },
                 sets: table.sets.map { set in
                     SetSummary(name: set.name, type: set.key.rawValue, elements: Self.describe(set.elements))
-                })
+                },
+                marked: TableOwnership.isMarked(table))
         }
         interfaces = existingInterfaces.map { name in
             let guardedBy = ruleset.tables.filter { Self.guards($0, interface: name) }.map { "\($0.family.rawValue) \($0.name)" }

@@ -31,6 +31,11 @@ public struct RulesetDiff: Sendable, Equatable, Codable {
     static func compare(_ want: Table, _ have: Table, _ label: String) -> [String] {
         var lines: [String] = []
         if want.flags != have.flags { lines.append("~ \(label): flags \(want.flags.rawValue) expected, \(have.flags.rawValue) loaded") }
+        if want.comment != have.comment {
+            // The comment is spoofguard's ownership mark: without it, apply refuses or takes the table over.
+            func quoted(_ comment: String?) -> String { comment.map { "\"\($0)\"" } ?? "none" }
+            lines.append("~ \(label): comment \(quoted(want.comment)) expected, \(quoted(have.comment)) loaded")
+        }
         for set in want.sets where have.set(named: set.name) == nil { lines.append("- \(label) set \(set.name) (missing)") }
         for set in have.sets where want.set(named: set.name) == nil { lines.append("+ \(label) set \(set.name) (not in the policy)") }
         for set in want.sets {
