@@ -16,6 +16,10 @@ public struct ChildProcess: Sendable {
     public var systemSeconds: Double
     public var standardOutput: String
     public var standardError: String
+    /// The child's peak resident set (`wait4`'s ru_maxrss), in KiB.
+    public var maximumResidentKilobytes: Int
+    /// The child's pid, as it was (for names a child derives from it).
+    public var pid: pid_t
 
     /// Runs `arguments` (`arguments[0]` an absolute path, or a name searched on PATH and in
     /// /usr/sbin, /sbin, /usr/bin, /bin) with `standardInput` on its stdin (else /dev/null),
@@ -62,7 +66,8 @@ public struct ChildProcess: Sendable {
             status: status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f),
             seconds: Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9,
             userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime),
-            standardOutput: LabFile.read(outputPath) ?? "", standardError: LabFile.read(errorPath) ?? "")
+            standardOutput: LabFile.read(outputPath) ?? "", standardError: LabFile.read(errorPath) ?? "",
+            maximumResidentKilobytes: usage.ru_maxrss, pid: pid)
     }
 
     static func locate(_ name: String) -> String? {

@@ -5,7 +5,10 @@
 /// escaped by its encoder instead (RFC 8259).
 extension StringProtocol {
     public var terminalEscaped: String {
-        guard unicodeScalars.contains(where: \.needsTerminalEscape) else { return String(self) }
+        // Fast path: no byte below 0x20 and none from 0x7F up (DEL, C1 and all non-ASCII) means
+        // nothing to escape; a million dry-run lines go through here.
+        guard utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }),
+              unicodeScalars.contains(where: \.needsTerminalEscape) else { return String(self) }
         var escaped = ""
         for scalar in unicodeScalars {
             if scalar.needsTerminalEscape {
@@ -15,6 +18,12 @@ extension StringProtocol {
             }
         }
         return escaped
+    }
+
+    /// Each line escaped, the line breaks between them kept: for multi-line reports whose
+    /// lines the program made and whose untrusted parts cannot hold a line break.
+    public var terminalEscapedLines: String {
+        split(separator: "\n", omittingEmptySubsequences: false).map(\.terminalEscaped).joined(separator: "\n")
     }
 }
 
