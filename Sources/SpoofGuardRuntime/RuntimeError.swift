@@ -26,7 +26,7 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         let meaning = String(cString: strerror(code))
         switch code {
         case EACCES, EPERM:
-            let who = geteuid() == 0 ? "" : " (spoofguard's runtime directory is root's; run as root)"
+            let who = geteuid() == 0 ? "" : "; spoofguard's runtime directory belongs to root: run as root (spoofguard needs CAP_NET_ADMIN)"
             return RuntimeError(.permissionDenied, "\(call) \(path): \(meaning)\(who)")
         case ELOOP:
             return RuntimeError(.unsafe, "\(path) is a symbolic link; spoofguard never follows one in its runtime directory: remove it")

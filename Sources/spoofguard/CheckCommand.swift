@@ -29,7 +29,7 @@ struct CheckCommand: ParsableCommand {
                 try printJSON(CheckReport(policy: source, valid: true, summary: loaded.summary, problems: []))
             } else {
                 print("\(source): OK")
-                print(loaded.summary)
+                print(loaded.summary.terminalEscapedLines)
             }
         case .failure(let error):
             if json {
