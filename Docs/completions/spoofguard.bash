@@ -215,12 +215,15 @@ _spoofguard_dry-run() {
     repeating_flags=()
     non_repeating_flags=(--drops --summary --json --skip-bad --kernel-checks --no-kernel-checks --version -h --help)
     repeating_options=()
-    non_repeating_options=(--packets --iif)
+    non_repeating_options=(--packets --max-stream-mib --iif)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--packets')
+        return
+        ;;
+    '--max-stream-mib')
         return
         ;;
     '--iif')
@@ -239,7 +242,7 @@ _spoofguard_verify() {
 
 _spoofguard_apply() {
     repeating_flags=()
-    non_repeating_flags=(--check --json --version -h --help)
+    non_repeating_flags=(--check --json --confirm --version -h --help)
     repeating_options=()
     non_repeating_options=(--netns --revert-after --runtime-dir)
     __spoofguard_offer_flags_options 1
@@ -317,7 +320,7 @@ _spoofguard_try() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--packets --count --seed)
+    non_repeating_options=(--packets --count --max-stream-mib --seed)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
@@ -326,6 +329,9 @@ _spoofguard_try() {
         return
         ;;
     '--count')
+        return
+        ;;
+    '--max-stream-mib')
         return
         ;;
     '--seed')
