@@ -44,7 +44,9 @@ struct RevertAfterTests {
     func timerPID() throws -> Int32? {
         guard let name = pendingFiles().first(where: { $0.hasSuffix(".json") }) else { return nil }
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runtime + "/" + name))) as? [String: Any]
-        return ((record?["process"] as? [String: Any])?["pid"] as? Int).map(Int32.init)
+        // `process.pid`; before issue 19 a top-level `pid` (read too, so that the regression
+        // tests can be run against the old binary).
+        return (((record?["process"] as? [String: Any])?["pid"] ?? record?["pid"]) as? Int).map(Int32.init)
     }
 
     /// Polls (10 s at most, well inside the 30 s windows it is used with) until `pid` has

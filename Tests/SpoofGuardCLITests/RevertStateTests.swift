@@ -6,12 +6,15 @@ import Testing
 /// forged and stale records, planted symlinks, two spellings of one namespace, racing applies,
 /// a plain apply inside the window. Each in its own namespace and runtime directory.
 extension RevertAfterTests {
-    /// A `sleep` standing for an unrelated process whose pid a record may name.
+    /// A sleeping process standing for an unrelated process whose pid a record may name.
     final class Bystander {
         let process = Process()
         init() throws {
-            process.executableURL = URL(fileURLWithPath: "/bin/sleep")
-            process.arguments = ["300"]
+            // SIGTERM unblocked and at its default: the test runner's threads block signals, and
+            // the child inherits that mask, so a wrongly sent SIGTERM would otherwise go unseen.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = ["-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_DFL); "
+                                 + "signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM]); time.sleep(300)"]
             // Not the test runner's output: an orphaned sleep would hold it open.
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -30,9 +33,12 @@ extension RevertAfterTests {
         let name = try #require(pendingRecords().first)
         let url = URL(fileURLWithPath: runtime + "/" + name)
         var record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        var process = try #require(record["process"] as? [String: Any])
-        process["pid"] = Int(pid)
-        record["process"] = process
+        if var process = record["process"] as? [String: Any] {
+            process["pid"] = Int(pid)
+            record["process"] = process
+        } else {
+            record["pid"] = Int(pid)  // the record before issue 19
+        }
         try JSONSerialization.data(withJSONObject: record).write(to: url)
     }
 
@@ -141,19 +147,22 @@ extension RevertAfterTests {
         #expect(confirm.output.contains("confirmed"), "\(confirm.output)")
     }
 
+    /// Five races, each in a fresh namespace where both policies would change the kernel.
     @Test func ofTwoConcurrentRevertAftersExactlyOneIsAccepted() throws {
-        let ns = try Namespace()
         defer { try? FileManager.default.removeItem(atPath: runtime) }
         let policies = [example("router.json"), example("strict.json")]
-        let statuses = Mutex<[Int32]>([])
-        let commands = policies.map { [KernelCommandTests.binary, "apply", $0, "--revert-after", "30", "--netns", ns.name, "--runtime-dir", runtime] }
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            let outcome = try? KernelCommandTests.execute(commands[index])
-            statuses.withLock { $0.append(outcome?.status ?? -1) }
+        for round in 1...5 {
+            let ns = try Namespace()
+            let statuses = Mutex<[Int32]>([])
+            let commands = policies.map { [KernelCommandTests.binary, "apply", $0, "--revert-after", "30", "--netns", ns.name, "--runtime-dir", runtime] }
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                let outcome = try? KernelCommandTests.execute(commands[index])
+                statuses.withLock { $0.append(outcome?.status ?? -1) }
+            }
+            #expect(statuses.withLock { $0.sorted() } == [0, 69], "round \(round)")
+            #expect(pendingRecords().count == 1, "round \(round)")
+            #expect(try spoofguard(ns, "confirm").output.contains("confirmed"), "round \(round)")
         }
-        #expect(statuses.withLock { $0.sorted() } == [0, 69])
-        #expect(pendingRecords().count == 1)
-        #expect(try spoofguard(ns, "confirm").output.contains("confirmed"))
     }
 
     @Test func aPlainApplyInsideTheWindowRefusesUnlessConfirmed() throws {
