@@ -12,10 +12,11 @@ public final class FileLock: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// Takes the exclusive lock without waiting; false while another open file description holds it.
-    /// Taking it again through the same description succeeds (it is already this one's).
-    public func tryLock() throws(RuntimeError) -> Bool {
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+    /// Takes the lock without waiting, exclusive unless `shared`; false while another open file
+    /// description holds it exclusively (or, for an exclusive request, at all). Taking it again
+    /// through the same description succeeds (it is already this one's).
+    public func tryLock(shared: Bool = false) throws(RuntimeError) -> Bool {
+        while flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
             if errno == EINTR { continue }
             if errno == EWOULDBLOCK { return false }
             throw RuntimeError.call("flock", "descriptor \(descriptor)", errno)

@@ -69,8 +69,19 @@ public struct PendingRevert: Sendable {
         /// Nothing pending: the lock is the caller's while it lives. `removedStale` is the
         /// record of a revert process that is gone (killed), removed now.
         case acquired(FileLock, removedStale: Record?)
-        /// A revert process holds the lock; its record, when it is readable.
+        /// A revert process holds the lock (its record, when it is readable), or plain applies
+        /// hold it shared (no record).
         case pending(Record?)
+    }
+
+    /// A plain `apply` takes the lock shared for as long as it applies: plain applies do not
+    /// exclude each other, a revert timer cannot start underneath one, and one cannot start
+    /// while a revert is pending (then the record of the revert process that holds the lock
+    /// exclusively is returned instead).
+    public func shareForApply() throws(RuntimeError) -> Acquisition {
+        guard let lock = try directory.openLock(lockName, create: true) else { preconditionFailure("created") }
+        guard try lock.tryLock(shared: true) else { return .pending(readRecord()) }
+        return .acquired(lock, removedStale: nil)
     }
 
     /// Takes the lock, or finds the revert process that holds it. A record left by a process

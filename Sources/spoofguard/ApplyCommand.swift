@@ -93,7 +93,7 @@ struct ApplyCommand: ParsableCommand {
     /// directory does not exist: then nothing can be pending).
     func holdAgainstPendingRevert(table: String) throws -> FileLock? {
         guard let state = try runtime.pendingRevert(namespace: namespace, table: table, create: false) else { return nil }
-        switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.acquire() }) {
+        switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.shareForApply() }) {
         case .acquired(let lock, _):
             return lock
         case .pending:
@@ -119,9 +119,11 @@ struct ApplyCommand: ParsableCommand {
         }
         let lock: FileLock
         switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.acquire() }) {
-        case .pending(let record):
-            let pid = record.map { " (revert process \($0.process.pid))" } ?? ""
-            printError("spoofguard: an earlier apply --revert-after is still pending for table \(table.terminalEscaped)\(pid); run `spoofguard confirm\(confirmArguments)` or wait for it to revert")
+        case .pending(let record?):
+            printError("spoofguard: an earlier apply --revert-after is still pending for table \(table.terminalEscaped) (revert process \(record.process.pid)); run `spoofguard confirm\(confirmArguments)` or wait for it to revert")
+            throw ExitCode.unavailable
+        case .pending(nil):
+            printError("spoofguard: another apply of table \(table.terminalEscaped) is in progress (or an apply --revert-after is starting); nothing applied: run this again when it has finished")
             throw ExitCode.unavailable
         case .acquired(let taken, let stale):
             if let stale {
@@ -179,7 +181,12 @@ func spawnReportingFirstLine(_ arguments: [String], passing descriptor: Int32, a
     // process inherited would make whoever reads it wait for the timer to end). dup2 clears
     // FD_CLOEXEC on the copy it makes.
     closeInheritedDescriptors(&actions, except: [descriptor, target])
-    posix_spawn_file_actions_adddup2(&actions, descriptor, target)
+    if descriptor == target {
+        // dup2 onto itself may leave FD_CLOEXEC set: clear it here instead.
+        _ = fcntl(descriptor, F_SETFD, 0)
+    } else {
+        posix_spawn_file_actions_adddup2(&actions, descriptor, target)
+    }
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
