@@ -13,10 +13,10 @@ func loadPolicyOrExit(_ path: String) throws -> Policy {
     }
 }
 
-/// `--max-stream-mib`: at least 1, and small enough to be a byte count.
+/// `--max-stream-mib`: at least 1, at most 1 TiB (the stream's bytes are reserved as one mapping).
 func validateStreamLimit(_ mebibytes: Int) throws {
-    guard (1...(1 << 30)).contains(mebibytes) else {
-        throw ValidationError("--max-stream-mib must be from 1 to \(1 << 30), not \(mebibytes)")
+    guard (1...(1 << 20)).contains(mebibytes) else {
+        throw ValidationError("--max-stream-mib must be from 1 to \(1 << 20), not \(mebibytes)")
     }
 }
 

@@ -15,9 +15,10 @@ final class PacketInputBytes: @unchecked Sendable {
     private let release: Release
 
     private enum Release {
-        case free
         case deallocate
         case unmap
+        /// A reservation larger than the bytes in it: unmapped whole.
+        case unmapReserved(length: Int)
         case nothing
     }
 
@@ -39,7 +40,7 @@ final class PacketInputBytes: @unchecked Sendable {
 
     deinit {
         switch release {
-        case .free: free(UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        case .unmapReserved(let length): _ = munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), length)
         case .deallocate: bytes.deallocate()
         case .unmap: _ = munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
         case .nothing: break
@@ -69,37 +70,33 @@ final class PacketInputBytes: @unchecked Sendable {
         return try readAll(descriptor: descriptor, displayName: displayName, limit: streamLimit)
     }
 
-    /// Reads until end of file, at most `limit` bytes: one more is an error. The buffer grows
-    /// with realloc, which moves large blocks by remapping pages rather than copying them, so
-    /// the peak stays near the bytes read.
+    /// Reads until end of file, at most `limit` bytes: one more is an error. The bytes go into
+    /// one anonymous mapping of `limit + 1` bytes reserved up front (MAP_NORESERVE): pages cost
+    /// memory only once read into, nothing is ever copied to grow, and no allocator (nor a
+    /// sanitizer's quarantine) holds earlier, smaller buffers — the peak is the bytes read.
     private static func readAll(descriptor: Int32, displayName: String, limit: Int) throws(PacketInputError) -> PacketInputBytes {
-        var capacity = min(1 << 16, limit + 1)
+        let capacity = limit + 1
+        let mapping = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let mapping, mapping != MAP_FAILED else { throw openError(displayName, errno) }
         var used = 0
-        guard var buffer = malloc(capacity) else { throw openError(displayName, ENOMEM) }
-        while true {
-            if used == capacity {
-                guard used <= limit else {
-                    free(buffer)
-                    throw PacketInputError(file: displayName, location: .init(byteOffset: limit),
-                                           reason: "is a stream (standard input, a pipe or a device) longer than the \(limit.byteCountText) read limit for streamed packets",
-                                           fix: "raise the limit with --max-stream-mib, or save the packets to a regular file, which is mapped and has no limit")
-                }
-                let larger = min(capacity * 2, limit + 1)
-                guard let grown = realloc(buffer, larger) else { free(buffer); throw openError(displayName, ENOMEM) }
-                buffer = grown
-                capacity = larger
-            }
-            let count = read(descriptor, buffer + used, capacity - used)
+        while used < capacity {
+            let count = read(descriptor, mapping + used, capacity - used)
             if count == 0 { break }
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                free(buffer)
+                munmap(mapping, capacity)
                 throw openError(displayName, code)
             }
             used += count
         }
-        return PacketInputBytes(bytes: UnsafeRawBufferPointer(start: buffer, count: used), release: .free)
+        guard used <= limit else {
+            munmap(mapping, capacity)
+            throw PacketInputError(file: displayName, location: .init(byteOffset: limit),
+                                   reason: "is a stream (standard input, a pipe or a device) longer than the \(limit.byteCountText) read limit for streamed packets",
+                                   fix: "raise the limit with --max-stream-mib, or save the packets to a regular file, which is mapped and has no limit")
+        }
+        return PacketInputBytes(bytes: UnsafeRawBufferPointer(start: mapping, count: used), release: .unmapReserved(length: capacity))
     }
 
     private static func openError(_ displayName: String, _ code: Int32) -> PacketInputError {
