@@ -25,7 +25,11 @@ struct BoundedInputTests {
         let lowered = try Self.run(["dry-run", "Examples/router.json", "--packets", "/dev/zero", "--max-stream-mib", "1", "--summary"])
         #expect(lowered.status == 65)
         #expect(lowered.standardError.contains("1 MiB"))
-        #expect(lowered.maximumResidentKilobytes < 40 * 1024, "peak RSS \(lowered.maximumResidentKilobytes) KiB")
+        // The 31 MiB not read are not held: well below the default's peak (relative, because
+        // the runtime's own footprint differs between debug, release and ASan builds).
+        let byDefault = try Self.run(["dry-run", "Examples/router.json", "--packets", "/dev/zero", "--summary"])
+        #expect(lowered.maximumResidentKilobytes + 16 * 1024 < byDefault.maximumResidentKilobytes,
+                "peak RSS \(lowered.maximumResidentKilobytes) KiB at 1 MiB, \(byDefault.maximumResidentKilobytes) KiB at 32 MiB")
         let zero = try Self.run(["dry-run", "Examples/router.json", "--packets", "/dev/zero", "--max-stream-mib", "0"])
         #expect(zero.status == 64)
         // A stream within the limit is read as before.
