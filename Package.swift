@@ -38,13 +38,17 @@ let package = Package(
         // The kernel lab behind `spoofguard try` and the kernel-agreement tests: throwaway
         // network namespaces, veth links, frame injection, kernel counters. Needs CAP_NET_ADMIN.
         .target(name: "CSpoofGuardLab"),
-        .target(name: "SpoofGuardLab", dependencies: ["SpoofGuard", "SpoofGuardNetlink", "CSpoofGuardLab"]),
+        .target(name: "SpoofGuardLab", dependencies: ["SpoofGuard", "SpoofGuardNetlink", "SpoofGuardRuntime", "CSpoofGuardLab"]),
+        // spoofguard's runtime directory: checked before use, locks that die with their holder,
+        // the pending state of `apply --revert-after`. Files and processes, no kernel tables.
+        .target(name: "SpoofGuardRuntime"),
         .executableTarget(
             name: "spoofguard",
             dependencies: [
                 "SpoofGuard",
                 "SpoofGuardNetlink",
                 "SpoofGuardLab",
+                "SpoofGuardRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: staticSwiftRuntime
@@ -61,7 +65,8 @@ let package = Package(
             exclude: ["Policy/Invalid", "Packets/Invalid", "Golden"]
         ),
         .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
-        .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab"]),
+        .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab", "SpoofGuardRuntime"]),
+        .testTarget(name: "SpoofGuardRuntimeTests", dependencies: ["SpoofGuardRuntime"]),
         // Runs the built `spoofguard` and `spoofguard-bench` binaries, which `swift test` builds
         // with every other target. Not a dependency on `spoofguard`: a test bundle depending on
         // an executable links that executable's code, and with it the static runtime flags.

@@ -215,12 +215,15 @@ _spoofguard_dry-run() {
     repeating_flags=()
     non_repeating_flags=(--drops --summary --json --skip-bad --kernel-checks --no-kernel-checks --version -h --help)
     repeating_options=()
-    non_repeating_options=(--packets --iif)
+    non_repeating_options=(--packets --max-stream-mib --iif)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--packets')
+        return
+        ;;
+    '--max-stream-mib')
         return
         ;;
     '--iif')
@@ -261,7 +264,7 @@ _spoofguard_audit() {
 
 _spoofguard_apply() {
     repeating_flags=()
-    non_repeating_flags=(--check --json --adopt --version -h --help)
+    non_repeating_flags=(--check --json --adopt --confirm --version -h --help)
     repeating_options=()
     non_repeating_options=(--netns --revert-after --runtime-dir)
     __spoofguard_offer_flags_options 1
@@ -339,7 +342,7 @@ _spoofguard_try() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--packets --count --seed)
+    non_repeating_options=(--packets --count --max-stream-mib --seed)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
@@ -348,6 +351,9 @@ _spoofguard_try() {
         return
         ;;
     '--count')
+        return
+        ;;
+    '--max-stream-mib')
         return
         ;;
     '--seed')

@@ -14,7 +14,9 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .permissionDenied(let what):
-            return "permission denied: \(what); the kernel lab needs CAP_NET_ADMIN (run as root or under `unshare -Urn`)"
+            return geteuid() == 0
+                ? "permission denied: \(what); the kernel lab needs CAP_NET_ADMIN and CAP_SYS_ADMIN, which this root process lacks (dropped, or in a user namespace that does not own the network namespaces)"
+                : "permission denied: \(what); the kernel lab needs CAP_NET_ADMIN (run as root or under `unshare -Urn`)"
         case let .system(call, code, context):
             return "\(call) failed for \(context): \(String(cString: strerror(code))) (errno \(code))"
         case let .command(arguments, status, output):

@@ -42,7 +42,11 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
         if let policyEntry { text += " — policy entry \"\(policyEntry)\"" }
         if let kernelMessage, !kernelMessage.isEmpty { text += "; kernel says: \(kernelMessage)" }
         if isPermissionDenied {
-            text += capability == "CAP_NET_ADMIN"
+            // Root without the capability (a container, a dropped bounding set, a namespace
+            // owned by another user namespace) gains nothing from sudo: say what is missing.
+            text += geteuid() == 0
+                ? "; this process runs as root but lacks \(capability) over this network namespace (dropped from its capability set, or the namespace belongs to another user namespace)"
+                : capability == "CAP_NET_ADMIN"
                 ? "; spoofguard needs CAP_NET_ADMIN: run it with sudo (or, for testing, inside `unshare -Urn`)"
                 : "; this needs \(capability): run it with sudo"
         } else if errno == EMSGSIZE {

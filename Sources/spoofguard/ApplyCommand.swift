@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import SpoofGuard
 import SpoofGuardNetlink
+import SpoofGuardRuntime
 
 struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +25,9 @@ struct ApplyCommand: ParsableCommand {
     var adopt = false
     @Option(help: ArgumentHelp("Restore the previous table (or remove it if there was none) after SECONDS unless `spoofguard confirm` runs first.",
                                valueName: "SECONDS")) var revertAfter: UInt32?
-    @Option(help: "Directory of pending reverts (default: $SPOOFGUARD_RUNTIME_DIR or /run/spoofguard).") var runtimeDir: String?
+    @Flag(help: "Keep what a pending `apply --revert-after` loaded (as `spoofguard confirm` does) and apply over it; without this, apply refuses while a revert is pending.")
+    var confirm = false
+    @OptionGroup var runtime: RuntimeDirectoryOption
 
     struct Output: Encodable {
         var changed: Bool
@@ -44,6 +47,9 @@ struct ApplyCommand: ParsableCommand {
         if revertAfter != nil && check {
             throw ValidationError("--revert-after and --check exclude each other: a check commits nothing")
         }
+        if revertAfter != nil && confirm {
+            throw ValidationError("--revert-after and --confirm exclude each other: run `spoofguard confirm` first, then apply --revert-after")
+        }
     }
 
     func run() throws {
@@ -51,6 +57,11 @@ struct ApplyCommand: ParsableCommand {
         let ruleset = Compiler.compile(policy)
         let report: ApplyReport
         let pending = try revertAfter.map { try startRevertTimer(table: policy.table, seconds: $0) }
+        // A plain apply holds the pending-revert lock while it applies, so that no revert
+        // timer starts underneath it, and refuses while one is pending: the revert would
+        // silently undo it at the deadline.
+        let held = (pending == nil && !check) ? try holdAgainstPendingRevert(table: policy.table) : nil
+        defer { withExtendedLifetime(held) {} }
         do {
             report = try namespace.kernel().apply(ruleset, check: check, adopt: adopt)
         } catch {
@@ -80,42 +91,86 @@ struct ApplyCommand: ParsableCommand {
         } else {
             print(report.changed ? "applied \(what)" : "unchanged: the kernel already holds the policy (\(what))")
             if let revertsIn {
-                print("reverting in \(revertsIn) s unless `spoofguard confirm\(namespace.netns.map { " --netns \($0)" } ?? "")` runs first")
+                print("reverting in \(revertsIn) s unless `spoofguard confirm\(confirmArguments)` runs first")
             }
         }
     }
 
-    /// Starts the detached `revert-pending` process and waits until it has read the current
-    /// tables and recorded the pending state; only then may the apply go ahead.
-    func startRevertTimer(table: String, seconds: UInt32) throws -> PendingRevertTimer {
-        let file = PendingRevertFile(directory: runtimeDir, netns: namespace.netns, table: table)
-        if file.exists {
-            printError("spoofguard: an earlier apply --revert-after is still pending (\(file.path)); run `spoofguard confirm` or wait for it to revert")
-            throw ExitCode.unavailable
+    /// Refuses (69) while an `apply --revert-after` is pending, unless `--confirm`, which
+    /// cancels it first. Returns the lock to hold while applying (nil when the runtime
+    /// directory does not exist: then nothing can be pending).
+    func holdAgainstPendingRevert(table: String) throws -> FileLock? {
+        guard let state = try runtime.pendingRevert(namespace: namespace, table: table, create: false) else { return nil }
+        switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.shareForApply() }) {
+        case .acquired(let lock, _):
+            return lock
+        case .pending:
+            guard confirm else {
+                printError("spoofguard: an apply --revert-after is pending for table \(table.terminalEscaped): this apply would be undone at its deadline; run `spoofguard confirm\(confirmArguments)` first, or pass --confirm to keep what is loaded and apply over it")
+                throw ExitCode.unavailable
+            }
+            if case .cancelled = try exitingOnRuntimeError({ () throws(RuntimeError) in try state.confirm() }) {
+                printError("spoofguard: confirmed the pending apply --revert-after for table \(table.terminalEscaped); its revert is cancelled")
+            }
+            return nil
         }
-        var arguments = ["revert-pending", "--table", table, "--seconds", String(seconds), "--runtime-dir", file.directory]
-        if let netns = namespace.netns { arguments += ["--netns", netns] }
-        let (pid, line) = try spawnReportingFirstLine(arguments)
-        guard line.hasPrefix("ready") else {
-            printError("spoofguard: could not start the revert timer, nothing applied: \(line.filter { !$0.isNewline })")
-            throw ExitCode.osError
-        }
-        return PendingRevertTimer(file: file, pid: pid)
     }
+
+    var confirmArguments: String { namespace.netns.map { " --netns \($0.terminalEscaped)" } ?? "" }
+
+    /// Starts the detached `revert-pending` process and waits until it has read the current
+    /// tables and recorded the pending state; only then may the apply go ahead. The pending
+    /// lock is taken here and handed to that process, which holds it until it ends.
+    func startRevertTimer(table: String, seconds: UInt32) throws -> PendingRevertTimer {
+        guard let state = try runtime.pendingRevert(namespace: namespace, table: table, create: true) else {
+            preconditionFailure("created when absent")
+        }
+        let lock: FileLock
+        switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.acquire() }) {
+        case .pending(let record?):
+            printError("spoofguard: an earlier apply --revert-after is still pending for table \(table.terminalEscaped) (revert process \(record.process.pid)); run `spoofguard confirm\(confirmArguments)` or wait for it to revert")
+            throw ExitCode.unavailable
+        case .pending(nil):
+            printError("spoofguard: another apply of table \(table.terminalEscaped) is in progress (or an apply --revert-after is starting); nothing applied: run this again when it has finished")
+            throw ExitCode.unavailable
+        case .acquired(let taken, let stale):
+            if let stale {
+                printError("spoofguard: removed a stale pending-revert record: its revert process \(stale.process.pid) is gone")
+            }
+            lock = taken
+        }
+        var arguments = ["revert-pending", "--table", table, "--seconds", String(seconds),
+                         "--runtime-dir", state.directory.path, "--lock-descriptor", String(Self.lockDescriptorInChild)]
+        if let netns = namespace.netns { arguments += ["--netns", netns] }
+        let (pid, line) = try spawnReportingFirstLine(arguments, passing: lock.descriptor, as: Self.lockDescriptorInChild)
+        guard line.hasPrefix("ready") else {
+            // "error CODE MESSAGE" from the timer: its exit code is this command's.
+            let parts = line.split(separator: " ", maxSplits: 2)
+            let code = parts.count == 3 && parts[0] == "error" ? Int32(parts[1]) : nil
+            let message = (parts.count == 3 ? String(parts[2]) : line).filter { !$0.isNewline }
+            printError("spoofguard: could not start the revert timer, nothing applied: \(message.terminalEscaped)")
+            throw ExitCode(code ?? ExitCode.osError.rawValue)
+        }
+        return PendingRevertTimer(state: state, pid: pid)
+    }
+
+    static let lockDescriptorInChild: Int32 = 3
 }
 
 struct PendingRevertTimer {
-    var file: PendingRevertFile
+    var state: PendingRevert
+    /// This process's own child, unreaped: its pid cannot have been reused.
     var pid: Int32
 
     func cancel() {
-        if file.claim() { kill(pid, SIGTERM) }
+        if state.claim() { kill(pid, SIGTERM) }
     }
 }
 
 /// Starts this executable again with `arguments` (stdin and stderr on /dev/null, stdout on a
-/// pipe, nothing else open) and reads the pipe until the child closes it. Returns the child's pid and what it wrote.
-func spawnReportingFirstLine(_ arguments: [String]) throws -> (pid: pid_t, output: String) {
+/// pipe, `passing` as descriptor `as`, nothing else open) and reads the pipe until the child
+/// closes it. Returns the child's pid and what it wrote.
+func spawnReportingFirstLine(_ arguments: [String], passing descriptor: Int32, as target: Int32) throws -> (pid: pid_t, output: String) {
     var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     let length = readlink("/proc/self/exe", &path, path.count - 1)
     guard length > 0 else { throw POSIXFailure(call: "readlink /proc/self/exe", code: errno) }
@@ -131,8 +186,15 @@ func spawnReportingFirstLine(_ arguments: [String]) throws -> (pid: pid_t, outpu
     posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     // The timer outlives this process: it must not keep any other descriptor open (a pipe this
-    // process inherited would make whoever reads it wait for the timer to end).
-    closeInheritedDescriptors(&actions)
+    // process inherited would make whoever reads it wait for the timer to end). dup2 clears
+    // FD_CLOEXEC on the copy it makes.
+    closeInheritedDescriptors(&actions, except: [descriptor, target])
+    if descriptor == target {
+        // dup2 onto itself may leave FD_CLOEXEC set: clear it here instead.
+        _ = fcntl(descriptor, F_SETFD, 0)
+    } else {
+        posix_spawn_file_actions_adddup2(&actions, descriptor, target)
+    }
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
@@ -153,7 +215,7 @@ func spawnReportingFirstLine(_ arguments: [String]) throws -> (pid: pid_t, outpu
 
 /// Adds a close action for every descriptor above 2 open now (read from /proc/self/fd), so that
 /// the child holds nothing but its standard streams. (glibc's addclosefrom_np is not visible to Swift.)
-func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t, except kept: Set<Int32>) {
     guard let listing = opendir("/proc/self/fd") else { return }
     let own = dirfd(listing)
     var descriptors: [Int32] = []
@@ -162,5 +224,5 @@ func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
         if let fd = Int32(name), fd > 2, fd != own { descriptors.append(fd) }
     }
     closedir(listing)
-    for fd in descriptors { posix_spawn_file_actions_addclose(&actions, fd) }
+    for fd in descriptors where !kept.contains(fd) { posix_spawn_file_actions_addclose(&actions, fd) }
 }

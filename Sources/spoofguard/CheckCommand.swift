@@ -31,9 +31,9 @@ struct CheckCommand: ParsableCommand {
                 try printJSON(CheckReport(policy: source, valid: true, summary: loaded.summary, problems: [],
                                           warnings: warnings.map(CheckReport.Problem.init)))
             } else {
-                print("\(source): OK")
-                print(loaded.summary)
-                for warning in warnings { printError("\(source): \(warning)") }
+                printEscaped("\(source): OK")
+                print(loaded.summary.terminalEscapedLines)
+                for warning in warnings { printError("\(source): \(warning)".terminalEscaped) }
             }
         case .failure(let error):
             if json {

@@ -1,35 +1,55 @@
 import ArgumentParser
 import Glibc
 import SpoofGuard
+import SpoofGuardRuntime
 
 struct ConfirmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "confirm",
         abstract: "Keep the ruleset of a pending `apply --revert-after`: cancel its revert.",
-        discussion: "Succeeds also when nothing is pending, and says so (the window may already have passed).")
+        discussion: """
+            Succeeds also when nothing is pending, and says so (the window may already have passed). \
+            The revert process is signalled only when it is the very process that recorded the \
+            pending state (pid, start time and executable); a record whose process has gone is \
+            stale, and removed.
+            """)
 
     @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
     @OptionGroup var namespace: NamespaceOption
-    @Option(help: "Directory of pending reverts (default: $SPOOFGUARD_RUNTIME_DIR or /run/spoofguard).") var runtimeDir: String?
+    @OptionGroup var runtime: RuntimeDirectoryOption
     @Flag(help: "Print JSON.") var json = false
 
     struct Report: Encodable {
         var table: String
         var confirmed: Bool
+        var stale: Bool
     }
 
     func run() throws {
-        let file = PendingRevertFile(directory: runtimeDir, netns: namespace.netns, table: table)
-        let record = file.read()
-        let confirmed = file.claim()
-        // The timer would find no state and exit anyway; ending it now leaves no process behind.
-        if confirmed, let pid = record?.pid, pid > 1 { kill(pid, SIGTERM) }
-        if json {
-            try printJSON(Report(table: table, confirmed: confirmed))
-        } else if confirmed {
-            print("confirmed: table \(table) stays as applied; the pending revert is cancelled")
+        let outcome: PendingRevert.Confirmation
+        if let pending = try runtime.pendingRevert(namespace: namespace, table: table, create: false) {
+            outcome = try exitingOnRuntimeError { () throws(RuntimeError) in try pending.confirm() }
         } else {
-            print("nothing pending for table \(table) (no apply --revert-after, already confirmed, or already reverted)")
+            outcome = .nothingPending
+        }
+        let shownTable = table.terminalEscaped
+        switch outcome {
+        case .nothingPending:
+            if !json { print("nothing pending for table \(shownTable) (no apply --revert-after, already confirmed, or already reverted)") }
+        case .stale(let record):
+            printError("spoofguard: removed a stale pending-revert record: its revert process \(record.map { String($0.process.pid) } ?? "?") is gone, so no revert was pending")
+            if !json { print("nothing pending for table \(shownTable)") }
+        case .cancelled(let record, let signalled):
+            if !signalled {
+                printError("spoofguard: the pending record names \(record.map { "process \($0.process.pid)" } ?? "no readable process"), which is not the running revert process: not signalled; the revert is cancelled all the same (its process finds no record at the deadline)")
+            }
+            if !json { print("confirmed: table \(shownTable) stays as applied; the pending revert is cancelled") }
+        }
+        if json {
+            var confirmed = false, stale = false
+            if case .cancelled = outcome { confirmed = true }
+            if case .stale = outcome { stale = true }
+            try printJSON(Report(table: table, confirmed: confirmed, stale: stale))
         }
     }
 }

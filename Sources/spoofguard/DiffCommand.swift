@@ -32,7 +32,7 @@ struct DiffCommand: ParsableCommand {
         } else if diff.isEmpty {
             print("the kernel matches the policy")
         } else {
-            diff.lines.forEach { print($0) }
+            diff.lines.forEach { print($0.terminalEscaped) }
         }
         if !diff.isEmpty { throw ExitCode.foundDifference }
     }

@@ -18,6 +18,10 @@ struct DryRunCommand: ParsableCommand {
     @Option(help: "The packet file, or - for standard input.")
     var packets: String
 
+    @Option(help: ArgumentHelp("The most packet data read from standard input, a pipe or a device, in MiB (regular files are mapped and have no limit).",
+                               valueName: "MiB"))
+    var maxStreamMib = PacketSource.defaultStreamLimit >> 20
+
     @Option(help: "Treat every packet as arriving on this interface (needed for captures that name none).")
     var iif: String?
 
@@ -40,6 +44,7 @@ struct DryRunCommand: ParsableCommand {
         if policy == "-" && packets == "-" {
             throw ValidationError("the policy and the packets cannot both come from standard input")
         }
+        try validateStreamLimit(maxStreamMib)
     }
 
     func run() throws {
@@ -53,7 +58,8 @@ struct DryRunCommand: ParsableCommand {
         }
         var source: PacketIterator
         do {
-            source = try PacketSource.packets(contentsOf: packets, overrideInterface: iif, skipBad: skipBad)
+            source = try PacketSource.packets(contentsOf: packets, overrideInterface: iif, skipBad: skipBad,
+                                              streamLimit: maxStreamMib << 20)
         } catch {
             printError(error.description)
             throw ExitCode(error.exitCode)

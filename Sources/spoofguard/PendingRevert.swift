@@ -1,63 +1,37 @@
-import FoundationEssentials
+import ArgumentParser
 import Glibc
 import SpoofGuard
 import SpoofGuardNetlink
+import SpoofGuardRuntime
 
-/// Where a pending `apply --revert-after` is recorded. One file per namespace and table, so a
-/// confirm in one namespace never cancels another's revert. The file's existence *is* the
-/// pending state: whoever unlinks it first (the reverter at the deadline, or `confirm`) decides.
-struct PendingRevertFile {
-    static let defaultDirectory = "/run/spoofguard"
+/// `--runtime-dir`, shared by the commands that keep pending-revert state.
+struct RuntimeDirectoryOption: ParsableArguments {
+    @Option(help: "Directory of pending reverts, owned by root, mode 0700 (default: $SPOOFGUARD_RUNTIME_DIR or /run/spoofguard).")
+    var runtimeDir: String?
 
-    var directory: String
-    var netns: String?
-    var table: String
-
-    /// `--runtime-dir`, else `SPOOFGUARD_RUNTIME_DIR`, else /run/spoofguard.
-    init(directory: String?, netns: String?, table: String) {
-        self.directory = directory ?? ProcessInfo.processInfo.environment["SPOOFGUARD_RUNTIME_DIR"] ?? Self.defaultDirectory
-        self.netns = netns
-        self.table = table
+    /// The pending-revert state of `table` in `namespace`; nil when the directory does not
+    /// exist and `create` is false (then nothing can be pending). Exits 77 for a directory
+    /// that cannot be trusted, 71 when a call fails.
+    func pendingRevert(namespace: NamespaceOption, table: String, create: Bool) throws -> PendingRevert? {
+        do {
+            guard let directory = try RuntimeDirectory.open(RuntimeDirectory.path(given: runtimeDir), create: create) else { return nil }
+            let identity = try FileIdentity.networkNamespace(path: namespace.namespace?.path)
+            return PendingRevert(directory: directory, namespace: identity, table: table)
+        } catch {
+            printError("spoofguard: \(error)")
+            throw ExitCode(error.exitCode)
+        }
     }
+}
 
-    var path: String {
-        let space = netns.map { "netns-" + Self.fileSafe($0) } ?? "host"
-        return directory + "/pending-\(space)-\(Self.fileSafe(table)).json"
+/// Runs `body`, turning a RuntimeError into its message and exit code.
+func exitingOnRuntimeError<T>(_ body: () throws(RuntimeError) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        printError("spoofguard: \(error)")
+        throw ExitCode(error.exitCode)
     }
-
-    static func fileSafe(_ text: String) -> String {
-        String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-    }
-
-    struct Record: Codable {
-        var pid: Int32
-        var table: String
-        var netns: String?
-        var deadline: String
-        /// What a revert restores, as `nft list` would print it; empty when the table was absent.
-        var previous: String
-    }
-
-    var exists: Bool { access(path, F_OK) == 0 }
-
-    func write(_ record: Record) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Written beside and renamed: a reader never sees half a record.
-        let temporary = path + ".\(getpid()).tmp"
-        try encoder.encode(record).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else { throw POSIXFailure(call: "rename \(temporary)", code: errno) }
-    }
-
-    func read() -> Record? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(Record.self, from: data)
-    }
-
-    /// Atomically claims the pending state. True when this caller removed it.
-    func claim() -> Bool { unlink(path) == 0 }
 }
 
 struct POSIXFailure: Error, CustomStringConvertible {

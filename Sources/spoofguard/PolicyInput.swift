@@ -13,6 +13,19 @@ func loadPolicyOrExit(_ path: String) throws -> Policy {
     }
 }
 
+/// `--max-stream-mib`: at least 1, at most 1 TiB (the stream's bytes are reserved as one mapping).
+func validateStreamLimit(_ mebibytes: Int) throws {
+    guard (1...(1 << 20)).contains(mebibytes) else {
+        throw ValidationError("--max-stream-mib must be from 1 to \(1 << 20), not \(mebibytes)")
+    }
+}
+
+/// Prints one line of text output whose parts come from outside (kernel tables, interface
+/// names, policy strings), its control bytes escaped.
+func printEscaped(_ line: String) {
+    print(line.terminalEscaped)
+}
+
 func printError(_ text: String) {
     writeAll(STDERR_FILENO, text + "\n")
 }

@@ -3,10 +3,14 @@ import FoundationEssentials
 import Glibc
 import SpoofGuard
 import SpoofGuardNetlink
+import SpoofGuardRuntime
 
-/// The detached process behind `apply --revert-after`: it reads the tables as they are *before*
-/// the apply, keeps them in memory, records the pending state, tells its parent it is ready,
-/// sleeps the window and restores them unless `confirm` removed the state file first.
+/// The detached process behind `apply --revert-after`: it inherits the pending-revert lock from
+/// `apply` (and holds it until it exits, which is what "pending" means), reads the tables as
+/// they are *before* the apply, records who it is and what it restores, tells its parent it is
+/// ready, sleeps the window and restores them unless `confirm` removed the record first.
+/// Its first line on standard output is `ready`, or `error CODE MESSAGE` (CODE the exit status
+/// `apply` should give).
 struct RevertPendingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revert-pending",
@@ -15,7 +19,8 @@ struct RevertPendingCommand: ParsableCommand {
 
     @Option var table: String
     @Option var seconds: UInt32
-    @Option var runtimeDir: String?
+    @Option(help: "The descriptor of the pending-revert lock, held by `apply`.") var lockDescriptor: Int32
+    @OptionGroup var runtime: RuntimeDirectoryOption
     @OptionGroup var namespace: NamespaceOption
 
     func run() throws {
@@ -27,17 +32,30 @@ struct RevertPendingCommand: ParsableCommand {
         var none = sigset_t()
         sigemptyset(&none)
         sigprocmask(SIG_SETMASK, &none, nil)
-        let file = PendingRevertFile(directory: runtimeDir, netns: namespace.netns, table: table)
+        let lock = FileLock(adopting: lockDescriptor)
+        let pending: PendingRevert
         let previous: Ruleset
         do {
+            // The lock is the parent's open file description: taking it again succeeds only
+            // when this descriptor really holds it.
+            guard try lock.tryLock() else { throw RuntimeError(.system, "the pending-revert lock was not handed over") }
+            guard let directory = try RuntimeDirectory.open(RuntimeDirectory.path(given: runtime.runtimeDir), create: false) else {
+                throw RuntimeError(.system, "the runtime directory vanished")
+            }
+            pending = PendingRevert(directory: directory, namespace: try FileIdentity.networkNamespace(path: namespace.namespace?.path), table: table)
             previous = try namespace.kernel().read(tablesNamed: [table])
+            guard let me = ProcessIdentity.current() else { throw RuntimeError(.system, "cannot read /proc/self") }
             let deadline = Date().addingTimeInterval(TimeInterval(seconds))
-            try file.write(.init(pid: getpid(), table: table, netns: namespace.netns,
-                                 deadline: deadline.formatted(.iso8601),
-                                 previous: NftTextRenderer.listing(previous)))
+            try pending.write(.init(process: me, table: table, netns: namespace.netns, namespace: pending.namespace,
+                                    deadline: deadline.formatted(.iso8601), previous: NftTextRenderer.listing(previous)))
         } catch {
-            writeAll(STDOUT_FILENO, "error: \(error)\n")
-            throw ExitCode.failure
+            let code: Int32 = switch error {
+            case let error as RuntimeError: error.exitCode
+            case let error as NetlinkError: error.isPermissionDenied ? ExitCode.noPermission.rawValue : ExitCode.unavailable.rawValue
+            default: ExitCode.osError.rawValue
+            }
+            writeAll(STDOUT_FILENO, "error \(code) \(error)\n")
+            throw ExitCode(code)
         }
         writeAll(STDOUT_FILENO, "ready\n")
         // Nobody reads on: the parent has gone and its pipe would raise SIGPIPE.
@@ -45,15 +63,16 @@ struct RevertPendingCommand: ParsableCommand {
         dup2(null, STDIN_FILENO); dup2(null, STDOUT_FILENO); dup2(null, STDERR_FILENO)
         var remaining = seconds
         while remaining > 0 { remaining = sleep(remaining) }
-        guard file.claim() else { return }  // confirmed (or cancelled) in time
+        guard pending.claim() else { return }  // confirmed (or cancelled) in time
         do {
             let kernel = try NetfilterKernel(namespace: namespace.namespace)
             try Revert.restore(previous, tableNames: [table], in: kernel)
         } catch {
             // Nobody is watching this process: leave the failure where an operator looks.
             let report = "spoofguard: the revert of table \(table) failed: \(error)\nit was to restore:\n\(NftTextRenderer.listing(previous))"
-            _ = FileManager.default.createFile(atPath: file.path + ".revert-failed", contents: Data(report.utf8))
+            try? pending.directory.writeAtomically(pending.failureReportName, Array(report.utf8))
             throw ExitCode.failure
         }
+        withExtendedLifetime(lock) {}
     }
 }

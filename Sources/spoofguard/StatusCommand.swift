@@ -33,28 +33,28 @@ struct StatusCommand: ParsableCommand {
             return
         }
         guard status.present else {
-            print("table \(table): not loaded")
+            printEscaped("table \(table): not loaded")
             printInterfaces(status)
             return
         }
         for table in status.tables {
-            print("table \(table.family) \(table.name)")
+            printEscaped("table \(table.family) \(table.name)")
             if !table.marked {
                 print("  no ownership mark (comment \"\(TableOwnership.mark)\"): apply and remove take it over only if an earlier "
                       + "spoofguard made it, or with --adopt")
             }
-            if !table.guardedInterfaces.isEmpty { print("  guards interfaces: \(table.guardedInterfaces.joined(separator: ", "))") }
-            if !table.excludedInterfaces.isEmpty { print("  guards every interface except: \(table.excludedInterfaces.joined(separator: ", "))") }
-            print("  drops sources: \(Self.list(table.guardedSources))")
-            print("  drops destinations: \(Self.list(table.guardedDestinations))")
+            if !table.guardedInterfaces.isEmpty { printEscaped("  guards interfaces: \(table.guardedInterfaces.joined(separator: ", "))") }
+            if !table.excludedInterfaces.isEmpty { printEscaped("  guards every interface except: \(table.excludedInterfaces.joined(separator: ", "))") }
+            printEscaped("  drops sources: \(Self.list(table.guardedSources))")
+            printEscaped("  drops destinations: \(Self.list(table.guardedDestinations))")
             for set in table.sets {
                 let shown = set.elements.prefix(8).joined(separator: ", ") + (set.elements.count > 8 ? ", …" : "")
-                print("  set \(set.name) (\(set.type), \(set.elements.count) element\(set.elements.count == 1 ? "" : "s")): \(shown)")
+                printEscaped("  set \(set.name) (\(set.type), \(set.elements.count) element\(set.elements.count == 1 ? "" : "s")): \(shown)")
             }
             for chain in table.chains {
-                print("  chain \(chain.name)\(chain.hook.map { " — hook \($0)" } ?? "")")
+                printEscaped("  chain \(chain.name)\(chain.hook.map { " — hook \($0)" } ?? "")")
                 // The rule text is nft's listing, counts included.
-                for rule in chain.rules { print("    \(rule.text)") }
+                for rule in chain.rules { printEscaped("    \(rule.text)") }
             }
         }
         printInterfaces(status)
@@ -67,7 +67,7 @@ struct StatusCommand: ParsableCommand {
     func printInterfaces(_ status: LoadedGuard) {
         let guarded = status.interfaces.filter(\.guarded).map(\.name)
         let unguarded = status.interfaces.filter { !$0.guarded }.map(\.name)
-        print("interfaces guarded now: \(guarded.isEmpty ? "none" : guarded.joined(separator: ", "))")
-        print("interfaces not guarded: \(unguarded.isEmpty ? "none" : unguarded.joined(separator: ", "))")
+        printEscaped("interfaces guarded now: \(guarded.isEmpty ? "none" : guarded.joined(separator: ", "))")
+        printEscaped("interfaces not guarded: \(unguarded.isEmpty ? "none" : unguarded.joined(separator: ", "))")
     }
 }

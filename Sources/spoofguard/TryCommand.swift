@@ -25,8 +25,15 @@ struct TryCommand: ParsableCommand {
     @Option(help: "Packets to send (JSON, JSON lines, pcap, pcapng); their interfaces must be lab interfaces.")
     var packets: String?
 
-    @Option(help: "How many random packets to generate when --packets is not given.")
+    @Option(help: ArgumentHelp("How many random packets to generate when --packets is not given (1 to \(Self.maximumCount)).", valueName: "N"))
     var count = 1000
+
+    /// Each generated packet is held in memory with its prediction, and sent as a real frame:
+    /// a million takes minutes and ~150 MB; more is a typo, not a test.
+    static let maximumCount = 1_000_000
+
+    @Option(help: ArgumentHelp("The most packet data --packets reads from standard input, a pipe or a device, in MiB.", valueName: "MiB"))
+    var maxStreamMib = PacketSource.defaultStreamLimit >> 20
 
     @Option(help: "Seed for the random packets (printed, so a run can be replayed).")
     var seed: UInt64?
@@ -34,12 +41,19 @@ struct TryCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON on standard output.")
     var json = false
 
+    func validate() throws {
+        guard (1...Self.maximumCount).contains(count) else {
+            throw ValidationError("--count must be from 1 to \(Self.maximumCount), not \(count); for more, run try several times with different --seed values")
+        }
+        try validateStreamLimit(maxStreamMib)
+    }
+
     func run() throws {
         let loaded = try loadPolicyOrExit(policy)
         var given: [Packet]?
         if let packets {
             do {
-                given = try PacketSource.read(contentsOf: packets).packets
+                given = try PacketSource.read(contentsOf: packets, streamLimit: maxStreamMib << 20).packets
             } catch {
                 printError(error.description)
                 throw ExitCode(error.exitCode)
@@ -63,7 +77,7 @@ struct TryCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(TryReport(outcome)), as: UTF8.self))
         } else {
-            print(outcome.text)
+            print(outcome.text.terminalEscapedLines)
         }
         if !outcome.report.isAgreement { throw ExitCode.foundDifference }
     }

@@ -28,7 +28,7 @@ struct VerifyCommand: ParsableCommand {
             printError("the compiled ruleset cannot be verified: \(error)")
             throw ExitCode.invalidData
         }
-        print(json ? report.json.serialized : report.text)
+        print(json ? report.json.serialized : report.text.terminalEscapedLines)
         if !report.holds { throw ExitCode.foundDifference }
     }
 }

@@ -111,7 +111,13 @@ struct KernelCommandTests {
         // ip netns exec enters the namespace as root; setpriv then drops to nobody without capabilities.
         let asNobody = ["ip", "netns", "exec", ns.name, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                         "--inh-caps=-all", "--bounding-set=-all", Self.binary]
-        for command in [["remove"], ["status"]] {
+        let policy = BuiltBinary.packageRoot.appendingPathComponent("Examples/router.json").path
+        // Its own runtime directory, which nobody may create where it can: the timer's kernel
+        // read is what must fail, and exit 77 (it exited 71).
+        let ownRuntime = "/tmp/sg-nobody-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: ownRuntime) }
+        for command in [["remove"], ["status"], ["apply", policy], ["apply", policy, "--revert-after", "5"],
+                        ["apply", policy, "--revert-after", "5", "--runtime-dir", ownRuntime]] {
             let outcome = try Self.execute(asNobody + command)
             #expect(outcome.status == 77, "\(command): \(outcome.error)")
             #expect(outcome.error.contains("CAP_NET_ADMIN"))

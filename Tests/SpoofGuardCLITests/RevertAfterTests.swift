@@ -19,6 +19,8 @@ struct RevertAfterTests {
     func example(_ name: String) -> String { BuiltBinary.packageRoot.appendingPathComponent("Examples/\(name)").path }
 
     func pendingFiles() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: runtime)) ?? [] }
+    /// The pending records (the lock files stay: they are what a revert process holds).
+    func pendingRecords() -> [String] { pendingFiles().filter { $0.hasSuffix(".json") } }
 
     /// Polls until `nft list ruleset` equals `expected` or 30 s pass; returns the last listing.
     func waitForRuleset(_ ns: Namespace, _ expected: String) throws -> String {
@@ -31,11 +33,20 @@ struct RevertAfterTests {
         return listing
     }
 
+    /// `revert-DEV-INODE`: the start of the state file names of the namespace `ns`, by identity.
+    static func stem(_ ns: Namespace) throws -> String {
+        var status = stat()
+        try #require(stat("/run/netns/" + ns.name, &status) == 0)
+        return "revert-\(status.st_dev)-\(status.st_ino)"
+    }
+
     /// The timer's pid, from the pending record.
     func timerPID() throws -> Int32? {
         guard let name = pendingFiles().first(where: { $0.hasSuffix(".json") }) else { return nil }
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runtime + "/" + name))) as? [String: Any]
-        return (record?["pid"] as? Int).map(Int32.init)
+        // `process.pid`; before issue 19 a top-level `pid` (read too, so that the regression
+        // tests can be run against the old binary).
+        return (((record?["process"] as? [String: Any])?["pid"] ?? record?["pid"]) as? Int).map(Int32.init)
     }
 
     /// Polls (10 s at most, well inside the 30 s windows it is used with) until `pid` has
@@ -59,9 +70,9 @@ struct RevertAfterTests {
         #expect(applied.status == 0, "\(applied.error)")
         #expect(applied.output.contains("reverting in 2 s unless `spoofguard confirm --netns \(ns.name)`"))
         #expect(try ns.nft("list", "ruleset").output != before)
-        #expect(pendingFiles() == ["pending-netns-\(ns.name)-spoofguard.json"])
+        #expect(pendingRecords() == ["\(try Self.stem(ns))-spoofguard.json"])
         #expect(try waitForRuleset(ns, before) == before)
-        #expect(pendingFiles().isEmpty)
+        #expect(pendingRecords().isEmpty)
         let confirm = try spoofguard(ns, "confirm")
         #expect(confirm.status == 0)
         #expect(confirm.output.contains("nothing pending"))
@@ -87,7 +98,7 @@ struct RevertAfterTests {
         let confirm = try spoofguard(ns, "confirm", "--json")
         #expect(confirm.status == 0)
         #expect(confirm.output.contains("\"confirmed\" : true"))
-        #expect(pendingFiles().isEmpty)
+        #expect(pendingRecords().isEmpty)
         // Past the window: a revert that was going to happen has happened by now.
         sleep(4)
         #expect(try ns.nft("list", "ruleset").output == applied)
@@ -101,7 +112,7 @@ struct RevertAfterTests {
         #expect(unchanged.status == 0)
         #expect(unchanged.output.contains("\"changed\" : false"))
         #expect(!unchanged.output.contains("revertAfter"))
-        #expect(pendingFiles().isEmpty)
+        #expect(pendingRecords().isEmpty)
 
         #expect(try spoofguard(ns, "apply", example("strict.json"), "--revert-after", "30").status == 0)
         let applied = try ns.nft("list", "ruleset").output
@@ -118,7 +129,7 @@ struct RevertAfterTests {
                                                          + ["--netns", ns.name, "--runtime-dir", runtime])
             #expect(refused.status == 64, "\(arguments)")
         }
-        #expect(pendingFiles().isEmpty)
+        #expect(pendingRecords().isEmpty)
         #expect(try ns.nft("list", "ruleset").output == applied)
     }
 }

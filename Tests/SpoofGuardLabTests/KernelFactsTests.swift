@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SpoofGuard
 @testable import SpoofGuardLab
+import SpoofGuardRuntime
 
 /// What this kernel's receive path does with loopback-claiming packets from a veth, measured
 /// with no spoofguard table loaded. These are the facts ADDRESSES.md states and the evaluator
@@ -198,21 +199,31 @@ struct KernelFactsTests {
 @Suite struct NamespaceSweeperTests {
     @Test(.enabled(if: LabSupport.isPrivileged, LabSupport.skipReason))
     func staleLabNamespacesOfDeadProcessesAreRemoved() throws {
-        // A pid that cannot exist (above pid_max) stands for a killed run. Labs starting in
-        // parallel sweep too, so the check is that the namespace is gone, whoever removed it.
-        let name = "\(LabNamespace.labPrefix)99999999-1-router"
+        // A lab whose lock was released stands for a killed run (the kernel releases a dead
+        // process's locks). Labs starting in parallel sweep too, so the check is that the
+        // namespace is gone, whoever removed it.
+        let name = "\(LabNamespace.labPrefix)99999999-1-0-router"
         let path = LabNamespace.directory + "/" + name
+        let locks = try LabNamespace.lockDirectory()
         do {
+            let held = try locks.createHeldLock(name + ".lock")
             try Subprocess.run(["ip", "netns", "add", name])
+            withExtendedLifetime(held) {}
         } catch {
             // Swept by a concurrent lab between creation and bind mount: that is the sweeper working.
             #expect(!FileManager.default.fileExists(atPath: path))
             return
         }
+        let unlocked = "\(LabNamespace.labPrefix)99999999-2-0-router"
+        try Subprocess.run(["ip", "netns", "add", unlocked])
+        defer { _ = try? Subprocess.run(["ip", "netns", "del", unlocked]) }
         let mine = try LabNamespace(role: "live")
         defer { mine.delete() }
         LabNamespace.sweepStale()
         #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: locks.path + "/" + name + ".lock"))
         #expect(FileManager.default.fileExists(atPath: mine.path), "a live process's namespace must stay")
+        #expect(FileManager.default.fileExists(atPath: LabNamespace.directory + "/" + unlocked),
+                "a namespace without a lock file proves nothing about its owner")
     }
 }

@@ -88,7 +88,8 @@ public enum DryRunText {
         var text = "#\(number) \(packet.displayText): \(word(verdict))"
         if decider != .nobody { text += " by \(decider)" }
         if let expected = packet.expected, (expected == .drop) != verdict.isDrop { text += " [expected \(expected.rawValue)]" }
-        return text
+        // The interface name is the input's (ESC is a valid byte in one).
+        return text.terminalEscaped
     }
 
     public static func word(_ verdict: PacketVerdict) -> String {
@@ -108,7 +109,7 @@ public enum DryRunText {
         if tally.hasMismatches {
             lines.append("\(tally.mismatches.count) packets did not get the expected verdict:")
             for mismatch in tally.mismatches {
-                lines.append("  #\(mismatch.number) \(mismatch.packet.displayText): expected \(mismatch.expected.rawValue), got \(word(mismatch.verdict)) by \(evaluator.decider(mismatch.decision))")
+                lines.append("  #\(mismatch.number) \(mismatch.packet.displayText.terminalEscaped): expected \(mismatch.expected.rawValue), got \(word(mismatch.verdict)) by \(evaluator.decider(mismatch.decision))")
             }
         }
         return lines

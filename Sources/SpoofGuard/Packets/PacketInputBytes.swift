@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// The whole input as one stable byte range: a regular file is mapped (no copy, and the
-/// page cache rather than the heap holds a large capture); a pipe or stdin is read in full.
+/// page cache rather than the heap holds a large capture); a pipe, device or stdin is read in
+/// full, up to a limit, so that /dev/zero or an endless pipe ends with an error, not the heap.
 /// Parsers index into `bytes`; nothing is sliced or copied per packet.
 final class PacketInputBytes: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
@@ -16,6 +17,8 @@ final class PacketInputBytes: @unchecked Sendable {
     private enum Release {
         case deallocate
         case unmap
+        /// A reservation larger than the bytes in it: unmapped whole.
+        case unmapReserved(length: Int)
         case nothing
     }
 
@@ -37,6 +40,7 @@ final class PacketInputBytes: @unchecked Sendable {
 
     deinit {
         switch release {
+        case .unmapReserved(let length): _ = munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), length)
         case .deallocate: bytes.deallocate()
         case .unmap: _ = munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
         case .nothing: break
@@ -44,8 +48,8 @@ final class PacketInputBytes: @unchecked Sendable {
     }
 
     /// Opens `path` (`-` is standard input) and takes all of its bytes.
-    static func contents(of path: String, displayName: String) throws(PacketInputError) -> PacketInputBytes {
-        if path == "-" { return try readAll(descriptor: 0, displayName: displayName) }
+    static func contents(of path: String, displayName: String, streamLimit: Int) throws(PacketInputError) -> PacketInputBytes {
+        if path == "-" { return try readAll(descriptor: 0, displayName: displayName, limit: streamLimit) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw openError(displayName, errno) }
         defer { _ = close(descriptor) }
@@ -63,32 +67,36 @@ final class PacketInputBytes: @unchecked Sendable {
                 return PacketInputBytes(bytes: UnsafeRawBufferPointer(start: address, count: size), release: .unmap)
             }
         }
-        return try readAll(descriptor: descriptor, displayName: displayName)
+        return try readAll(descriptor: descriptor, displayName: displayName, limit: streamLimit)
     }
 
-    private static func readAll(descriptor: Int32, displayName: String) throws(PacketInputError) -> PacketInputBytes {
-        var capacity = 1 << 16
+    /// Reads until end of file, at most `limit` bytes: one more is an error. The bytes go into
+    /// one anonymous mapping of `limit + 1` bytes reserved up front (MAP_NORESERVE): pages cost
+    /// memory only once read into, nothing is ever copied to grow, and no allocator (nor a
+    /// sanitizer's quarantine) holds earlier, smaller buffers — the peak is the bytes read.
+    private static func readAll(descriptor: Int32, displayName: String, limit: Int) throws(PacketInputError) -> PacketInputBytes {
+        let capacity = limit + 1
+        let mapping = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let mapping, mapping != MAP_FAILED else { throw openError(displayName, errno) }
         var used = 0
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        while true {
-            if used == capacity {
-                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 16)
-                larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
-                buffer.deallocate()
-                buffer = larger
-                capacity *= 2
-            }
-            let count = read(descriptor, buffer.baseAddress! + used, capacity - used)
+        while used < capacity {
+            let count = read(descriptor, mapping + used, capacity - used)
             if count == 0 { break }
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                buffer.deallocate()
+                munmap(mapping, capacity)
                 throw openError(displayName, code)
             }
             used += count
         }
-        return PacketInputBytes(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<used]), release: .deallocate)
+        guard used <= limit else {
+            munmap(mapping, capacity)
+            throw PacketInputError(file: displayName, location: .init(byteOffset: limit),
+                                   reason: "is a stream (standard input, a pipe or a device) longer than the \(limit.byteCountText) read limit for streamed packets",
+                                   fix: "raise the limit with --max-stream-mib, or save the packets to a regular file, which is mapped and has no limit")
+        }
+        return PacketInputBytes(bytes: UnsafeRawBufferPointer(start: mapping, count: used), release: .unmapReserved(length: capacity))
     }
 
     private static func openError(_ displayName: String, _ code: Int32) -> PacketInputError {
@@ -100,6 +108,11 @@ final class PacketInputBytes: @unchecked Sendable {
         }
         return PacketInputError(kind: .cannotOpen, file: displayName, reason: "cannot be read: \(message)", fix: fix)
     }
+}
+
+extension Int {
+    /// "64 MiB", or bytes when not a whole number of MiB.
+    var byteCountText: String { self % (1 << 20) == 0 ? "\(self >> 20) MiB" : "\(self) bytes" }
 }
 
 /// Reads fixed-width integers from captured bytes. Parsers check lengths before reading and

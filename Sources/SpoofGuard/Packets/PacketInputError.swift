@@ -42,7 +42,8 @@ public struct PacketInputError: Error, Equatable, Sendable, CustomStringConverti
         if !place.isEmpty { text += ": " + place }
         text += ": " + reason
         if let fix { text += "; " + fix }
-        return text
+        // File names, keys and quoted values are the input's: one line, no control bytes.
+        return text.terminalEscaped
     }
 }
 

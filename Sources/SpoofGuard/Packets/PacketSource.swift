@@ -1,11 +1,17 @@
 /// The one way into packet files: JSON arrays, JSON lines, pcap and pcapng, told apart by
 /// their content (magic numbers, first JSON character), never by file name.
 public enum PacketSource {
+    /// The most a stream (standard input, a pipe, a device such as /dev/zero) may hold: such
+    /// input is read into memory, which must stay bounded however long the stream. Regular
+    /// files are mapped instead and have no limit. `dry-run --max-stream-mib` raises it.
+    public static let defaultStreamLimit = 32 << 20
+
     /// Reads every packet of `path` (`-` is standard input).
     public static func read(contentsOf path: String, defaultInterface: String? = nil,
-                            overrideInterface: String? = nil, skipBad: Bool = false) throws(PacketInputError) -> PacketReadResult {
+                            overrideInterface: String? = nil, skipBad: Bool = false,
+                            streamLimit: Int = defaultStreamLimit) throws(PacketInputError) -> PacketReadResult {
         var iterator = try packets(contentsOf: path, defaultInterface: defaultInterface,
-                                   overrideInterface: overrideInterface, skipBad: skipBad)
+                                   overrideInterface: overrideInterface, skipBad: skipBad, streamLimit: streamLimit)
         return try collect(&iterator)
     }
 
@@ -25,12 +31,15 @@ public enum PacketSource {
         return try collect(&iterator)
     }
 
-    /// An iterator over the packets of `path`, for large captures.
+    /// An iterator over the packets of `path`, for large captures. A stream longer than
+    /// `streamLimit` bytes is an error (a regular file is mapped, whatever its size).
     public static func packets(contentsOf path: String, defaultInterface: String? = nil,
-                               overrideInterface: String? = nil, skipBad: Bool = false) throws(PacketInputError) -> PacketIterator {
+                               overrideInterface: String? = nil, skipBad: Bool = false,
+                               streamLimit: Int = defaultStreamLimit) throws(PacketInputError) -> PacketIterator {
         let name = path == "-" ? "<stdin>" : path
         let options = PacketReadOptions(defaultInterface: defaultInterface, overrideInterface: overrideInterface, skipBad: skipBad)
-        return try PacketIterator(input: PacketInputBytes.contents(of: path, displayName: name), file: name, options: options)
+        return try PacketIterator(input: PacketInputBytes.contents(of: path, displayName: name, streamLimit: streamLimit),
+                                  file: name, options: options)
     }
 
     /// An iterator over packets in memory.

@@ -234,12 +234,9 @@ struct PolicyDecoder {
             switch scalar {
             case "\"": escaped += "\\\""
             case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\t": escaped += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                if scalar.needsTerminalEscape {
+                    escaped += scalar.terminalEscape
                 } else {
                     escaped.unicodeScalars.append(scalar)
                 }

@@ -60,6 +60,7 @@ public struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
         if omittedProblemCount > 0 {
             lines.append("\(source): … and \(omittedProblemCount) more problems")
         }
-        return lines.joined(separator: "\n")
+        // The source (a file name) and JSON keys are the user's: no line may carry a control byte.
+        return lines.map(\.terminalEscaped).joined(separator: "\n")
     }
 }

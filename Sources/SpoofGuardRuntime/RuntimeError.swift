@@ -1,0 +1,46 @@
+import Glibc
+
+/// Why the runtime directory or a state file in it cannot be used. Every case says which path
+/// and what to do; `exitCode` is the sysexits code the command line exits with.
+public struct RuntimeError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// The directory or a file in it is not safe to trust: a symlink, not owned by root (or
+        /// this user), writable by group or others (EX_NOPERM, 77).
+        case unsafe
+        /// This user may not create or open it (EX_NOPERM, 77).
+        case permissionDenied
+        /// A system call failed (EX_OSERR, 71).
+        case system
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// A failed call on `path`: EACCES/EPERM become `.permissionDenied`, ELOOP `.unsafe`.
+    static func call(_ call: String, _ path: String, _ code: Int32) -> RuntimeError {
+        let meaning = String(cString: strerror(code))
+        switch code {
+        case EACCES, EPERM:
+            let who = geteuid() == 0 ? "" : "; spoofguard's runtime directory belongs to root: run as root (spoofguard needs CAP_NET_ADMIN)"
+            return RuntimeError(.permissionDenied, "\(call) \(path): \(meaning)\(who)")
+        case ELOOP:
+            return RuntimeError(.unsafe, "\(path) is a symbolic link; spoofguard never follows one in its runtime directory: remove it")
+        default:
+            return RuntimeError(.system, "\(call) \(path): \(meaning)")
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch kind {
+        case .unsafe, .permissionDenied: 77
+        case .system: 71
+        }
+    }
+
+    public var description: String { message }
+}
