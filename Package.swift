@@ -58,19 +58,21 @@ let package = Package(
             name: "spoofguard-bench",
             dependencies: ["SpoofGuard", "SpoofGuardLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Test-only: the conditions under which kernel and tool suites run (see .ci/run).
+        .target(name: "SpoofGuardTestSupport", path: "Tests/SpoofGuardTestSupport"),
         .testTarget(
             name: "SpoofGuardTests",
-            dependencies: ["SpoofGuard"],
+            dependencies: ["SpoofGuard", "SpoofGuardTestSupport"],
             // Test data read through #filePath, not bundled resources.
             exclude: ["Policy/Invalid", "Packets/Invalid", "Golden"]
         ),
-        .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink"]),
-        .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab", "SpoofGuardRuntime"]),
-        .testTarget(name: "SpoofGuardRuntimeTests", dependencies: ["SpoofGuardRuntime"]),
+        .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink", "SpoofGuardTestSupport"]),
+        .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab", "SpoofGuardRuntime", "SpoofGuardTestSupport"]),
+        .testTarget(name: "SpoofGuardRuntimeTests", dependencies: ["SpoofGuardRuntime", "SpoofGuardTestSupport"]),
         // Runs the built `spoofguard` and `spoofguard-bench` binaries, which `swift test` builds
         // with every other target. Not a dependency on `spoofguard`: a test bundle depending on
         // an executable links that executable's code, and with it the static runtime flags.
-        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "SpoofGuardLab", "spoofguard-bench"]),
+        .testTarget(name: "SpoofGuardCLITests", dependencies: ["SpoofGuard", "SpoofGuardLab", "SpoofGuardTestSupport", "spoofguard-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

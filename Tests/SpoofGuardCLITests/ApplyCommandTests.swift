@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 /// `apply` and `diff` as a provisioning script runs them: the built binary, a policy file,
 /// a private namespace.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ApplyCommandTests {
     typealias K = KernelCommandTests
 
@@ -78,7 +79,7 @@ struct ApplyCommandTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ApplyCommandScaleTests {
     typealias K = KernelCommandTests
 

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 /// `spoofguard audit --netns … --json` on situations built for real in a private namespace
 /// (the tests build them with `ip` and `nft`; the audit itself uses neither): each finding
 /// class is asserted exactly, then fixed the way its message says, and the audit comes back clean.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct AuditCommandTests {
     typealias K = KernelCommandTests
 

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 /// Two `spoofguard apply` processes started at the same moment with different policies, in a
 /// private namespace: afterwards exactly one policy is loaded (never a mixture), its process
 /// reported success, and the other either reported success earlier (and was then replaced) or
 /// said truthfully that another process changed the ruleset.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ConcurrentApplyTests {
     /// A policy guarding loopback plus `count` /24s of 10.`second`.x.0 — large enough that the
     /// read, transaction and read-back of the two runs overlap.

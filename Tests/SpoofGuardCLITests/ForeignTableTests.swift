@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 /// Issue 19, finding 1: a policy named like another tool's table must not replace or delete
 /// that table. Each test loads the foreign table with `nft -f` in a private namespace and holds
 /// `nft list ruleset` byte-identical through every refused command.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ForeignTableTests {
     typealias K = KernelCommandTests
 

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 /// Every policy of the invalid corpus given to `spoofguard apply` in a namespace that already
 /// holds a valid spoofguard table and another tool's table: each exits as its manifest says,
 /// names the location of its first problem, and the ruleset is byte-identical afterwards.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct InvalidPolicyApplyTests {
     struct Case: Decodable {
         var file: String

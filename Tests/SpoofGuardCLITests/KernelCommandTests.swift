@@ -1,10 +1,11 @@
 import Foundation
 import SpoofGuardLab
 import Testing
+import SpoofGuardTestSupport
 
 /// The kernel commands run as a user would run them: the built binary, inside a private
 /// namespace (`--netns` or `ip netns exec`), never the host's.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct KernelCommandTests {
     struct Outcome {
         var status: Int32

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 let prometheusParserAvailable = (try? KernelCommandTests.execute(["/usr/bin/python3", "-c", "import prometheus_client"]).status) == 0
 
 /// `status --format prometheus`, read back by prometheus_client's parser after real spoofed
 /// packets hit the guard in a private namespace.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"),
-       .enabled(if: prometheusParserAvailable,
+@Suite(.serialized, .kernel,
+       .tool(prometheusParserAvailable,
                 "python3 prometheus_client is missing: apt-get install python3-prometheus-client (see .ci/install-deps)"))
 struct PrometheusMetricsTests {
     struct Family: Decodable {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 /// Examples/provision-router.sh run as CI runs it: into a scratch root, against a private
 /// namespace, without systemctl.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ProvisionScriptTests {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("sg-provision-\(UUID().uuidString)")
 

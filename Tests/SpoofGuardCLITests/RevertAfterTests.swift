@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 /// `apply --revert-after` and `confirm`, in private namespaces with a two-second window.
 /// The waits poll for the kernel state a revert produces, bounded generously; what is asserted is
 /// the listing, never a duration.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct RevertAfterTests {
     typealias Namespace = KernelCommandTests.Namespace
 

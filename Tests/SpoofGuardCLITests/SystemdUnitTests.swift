@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 let systemdAnalyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
 /// Examples/spoofguard.service through `systemd-analyze verify`, with ExecStart pointing at the
 /// built binary (verify requires it to exist) and the committed man page on MANPATH (verify runs
 /// `man` for every Documentation= man: link).
-@Suite(.enabled(if: systemdAnalyze != nil, "systemd-analyze is not installed: apt-get install systemd (see .ci/install-deps)"))
+@Suite(.tool(systemdAnalyze != nil, "systemd-analyze is not installed: apt-get install systemd (see .ci/install-deps)"))
 struct SystemdUnitTests {
     @Test func theUnitVerifies() throws {
         let binary = try #require(BuiltBinary.path, "\(BuiltBinary.MissingBinary())")

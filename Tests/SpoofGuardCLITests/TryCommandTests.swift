@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import SpoofGuardTestSupport
 
 /// `spoofguard try` as a user runs it (the built binary). Kernel runs need CAP_NET_ADMIN.
-@Suite(.enabled(if: geteuid() == 0, "needs root to build network namespaces"))
+@Suite(.kernel)
 struct TryCommandTests {
     @Test func seededRandomPacketsAgreeAndTheSeedIsPrinted() throws {
         let result = try BuiltBinary.run(["try", "Examples/router.json", "--count", "400", "--seed", "11"])

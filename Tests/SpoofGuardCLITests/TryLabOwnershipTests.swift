@@ -1,10 +1,11 @@
 import Foundation
 import SpoofGuardLab
 import Testing
+import SpoofGuardTestSupport
 
 /// Which lab namespaces a `try` may sweep (issue 19, item 5): only those whose lock nobody
 /// holds, whichever PID namespace the sweeper runs in.
-@Suite(.serialized, .enabled(if: geteuid() == 0, "needs root to build network namespaces"))
+@Suite(.serialized, .kernel)
 struct TryLabOwnershipTests {
     /// `try` started in a new PID namespace, where this process's pid means nothing (or someone
     /// else), sweeps before it builds its own lab.

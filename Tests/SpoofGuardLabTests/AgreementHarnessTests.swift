@@ -1,11 +1,12 @@
 import Testing
 import SpoofGuard
 @testable import SpoofGuardLab
+import SpoofGuardTestSupport
 
 /// The harness itself, against a hand-written table and hand-written expectations (the facts
 /// of ADDRESSES.md), independent of the evaluator: it must confirm right predictions and name
 /// each wrong one.
-@Suite(.enabled(if: LabSupport.isPrivileged, LabSupport.skipReason))
+@Suite(.kernel)
 struct AgreementHarnessTests {
     static let text = """
         table inet sgtest {

@@ -2,11 +2,12 @@ import Foundation
 import Testing
 import SpoofGuard
 @testable import SpoofGuardLab
+import SpoofGuardTestSupport
 
 /// Issue 5's promise, measured: for every example policy, ten thousand seeded random packets go
 /// through a real kernel, and every one lands where the evaluator said — the rule whose counter
 /// moved, the kernel stage that dropped it, or through. Set SPOOFGUARD_SEED to replay a failure.
-@Suite(.enabled(if: LabSupport.isPrivileged, LabSupport.skipReason))
+@Suite(.kernel)
 struct KernelAgreementTests {
     static let examples = ["router", "host-default", "strict", "ingress", "bridge"]
     static let packetsPerPolicy = 10_000

@@ -3,6 +3,7 @@ import Testing
 import SpoofGuard
 @testable import SpoofGuardLab
 import SpoofGuardRuntime
+import SpoofGuardTestSupport
 
 /// What this kernel's receive path does with loopback-claiming packets from a veth, measured
 /// with no spoofguard table loaded. These are the facts ADDRESSES.md states and the evaluator
@@ -17,7 +18,7 @@ import SpoofGuardRuntime
 /// - `0.0.0.0` source: a martian to a unicast destination, delivered to 255.255.255.255.
 /// - `::ffff:127.0.0.1` source, UDP: delivered to the socket (`Udp6InDatagrams`).
 /// - Bridged frames: forwarded to the other port, never counted by IP.
-@Suite(.enabled(if: LabSupport.isPrivileged, LabSupport.skipReason))
+@Suite(.kernel)
 struct KernelFactsTests {
     let lab: KernelLab
 
@@ -197,7 +198,7 @@ struct KernelFactsTests {
 }
 
 @Suite struct NamespaceSweeperTests {
-    @Test(.enabled(if: LabSupport.isPrivileged, LabSupport.skipReason))
+    @Test(.kernel)
     func staleLabNamespacesOfDeadProcessesAreRemoved() throws {
         // A lab whose lock was released stands for a killed run (the kernel releases a dead
         // process's locks). Labs starting in parallel sweep too, so the check is that the

@@ -2,11 +2,12 @@ import Foundation
 import Testing
 import SpoofGuard
 @testable import SpoofGuardLab
+import SpoofGuardTestSupport
 
 /// The product path without the evaluator: Examples/router.json compiled, loaded by
 /// spoofguard's own netlink code, counters read back by it, and packets whose fate the
 /// facts of ADDRESSES.md fix by hand.
-@Suite(.enabled(if: LabSupport.isPrivileged, LabSupport.skipReason))
+@Suite(.kernel)
 struct NetlinkDriverTests {
     static func rule(_ index: Int) -> Fate {
         .rule(RuleAddress(family: .inet, table: "spoofguard", chain: "prerouting", index: index))

@@ -2,9 +2,10 @@ import Foundation
 import SpoofGuard
 @testable import SpoofGuardNetlink
 import Testing
+import SpoofGuardTestSupport
 
 /// Kernel tests: each runs in its own `ip netns` namespace, never the host's.
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ApplyTests {
     func prepared() throws -> TestNamespace {
         let ns = try TestNamespace()
@@ -32,7 +33,7 @@ struct ApplyTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ApplyContractTests {
     /// Tables of other tools, created with nft, that spoofguard must never touch.
     static let otherTools = """
@@ -149,7 +150,7 @@ struct ApplyContractTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct LostRepliesTests {
     /// When replies overflow the receive buffer the outcome is unknown; apply must read back
     /// and say what is loaded rather than guess.
@@ -172,7 +173,7 @@ struct LostRepliesTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ConcurrencyTests {
     /// A transaction built against a generation that has since moved is refused (ERESTART):
     /// a change made by someone else between spoofguard's read and its write is never lost.
@@ -208,7 +209,7 @@ struct ConcurrencyTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct OwnershipTests {
     /// `ip spoofguard` is not a family spoofguard writes: it is someone else's and stays.
     @Test func sameNameInAnotherFamilyIsLeftAlone() throws {
@@ -221,7 +222,7 @@ struct OwnershipTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct SetMetadataTests {
     /// Set flags and user data (key byte order, comment) byte for byte as nft stores them, plus spoofguard's digest.
     @Test(arguments: Examples.all.map(\.name))
@@ -246,7 +247,7 @@ struct SetMetadataTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct HandEditedTableTests {
     /// A rule added by hand that spoofguard cannot read does not block apply or remove:
     /// the table is spoofguard's, and apply restores the policy.

@@ -1,9 +1,10 @@
 import SpoofGuard
 import SpoofGuardNetlink
 import Testing
+import SpoofGuardTestSupport
 
 /// What the compiler emits, through the kernel and back.
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct CompiledPolicyTests {
     static func prefixes(_ texts: [String]) -> [IPPrefix] { texts.map { try! IPPrefix(parsing: $0) } }
     static func names(_ texts: [String]) -> [InterfacePattern] { texts.map { try! InterfacePattern(parsing: $0) } }

@@ -2,10 +2,11 @@ import Foundation
 import SpoofGuard
 @testable import SpoofGuardNetlink
 import Testing
+import SpoofGuardTestSupport
 
 /// Issue 19, finding 6: reads and applies racing another process's remove/re-apply of the same
 /// table retry from a fresh generation and succeed, and a read never returns half a table.
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ConcurrentChangeTests {
     /// 20,000 prefixes: an element dump spans many 32 KiB rounds (about 20 ms), long enough for
     /// a concurrent commit to land inside it, short enough for the test to take a few seconds.

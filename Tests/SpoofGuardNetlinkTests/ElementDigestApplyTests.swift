@@ -1,10 +1,11 @@
 import SpoofGuard
 @testable import SpoofGuardNetlink
 import Testing
+import SpoofGuardTestSupport
 
 /// apply skips the quadratic element dump where the sets' stored digests and the generation
 /// prove the elements, and dumps them wherever only the dump can tell (Docs/hardening.md).
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ElementDigestApplyTests {
     /// `Examples.prerouting` with other IPv4 prefixes: the same table apart from set elements.
     static var otherPrefixes: Ruleset {

@@ -2,10 +2,11 @@ import Foundation
 import SpoofGuard
 import SpoofGuardNetlink
 import Testing
+import SpoofGuardTestSupport
 
 /// Every shipped example policy through the kernel: IR → kernel → IR is the identity, and a
 /// second apply changes nothing.
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ExamplePolicyTests {
     static let examplesDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

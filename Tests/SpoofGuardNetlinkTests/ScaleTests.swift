@@ -2,9 +2,10 @@ import Foundation
 import SpoofGuard
 import SpoofGuardNetlink
 import Testing
+import SpoofGuardTestSupport
 
 /// Large policies: many batch messages, element lists split across messages, long dumps.
-@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces"))
+@Suite(.serialized, .kernel)
 struct ScaleTests {
     /// `count` non-adjacent /24s (so none merge) plus IPv6 /64s, as one compiled policy would hold.
     static func ruleset(prefixes count: Int) -> Ruleset {

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import SpoofGuard
+import SpoofGuardTestSupport
 
 /// tcpdump (libpcap) is the oracle: files written by our test writer must be readable by it
 /// with the same addresses, and captures it writes must read back as it prints them.
 @Suite("tcpdump as an oracle")
 struct TcpdumpOracleTests {
     @Test("tcpdump reads our pcap files and prints the addresses we decode",
-          .enabled(if: ExternalTools.hasTcpdump, "tcpdump is not installed"),
+          .tool(ExternalTools.hasTcpdump, "tcpdump is not installed"),
           arguments: [(false, false), (true, true)])
     func writtenFiles(bigEndian: Bool, nanoseconds: Bool) throws {
         var pcap = PcapWriter(linkType: 1, bigEndian: bigEndian, nanoseconds: nanoseconds)
@@ -33,7 +34,7 @@ struct TcpdumpOracleTests {
     }
 
     @Test("tcpdump agrees with our layout of cooked, loopback and raw link headers",
-          .enabled(if: ExternalTools.hasTcpdump, "tcpdump is not installed"),
+          .tool(ExternalTools.hasTcpdump, "tcpdump is not installed"),
           arguments: [UInt32(113), 276, 0, 108, 101, 228, 229])
     func linkHeaders(linkType: UInt32) throws {
         let v4 = [Frames.ipv4(src: "127.0.0.1", dst: "192.0.2.1", proto: 17, sport: 1, dport: 53),
@@ -63,7 +64,7 @@ struct TcpdumpOracleTests {
     }
 
     @Test("tcpdump reads our pcapng files (both byte orders, two sections) with the addresses we decode",
-          .enabled(if: ExternalTools.hasTcpdump, "tcpdump is not installed"),
+          .tool(ExternalTools.hasTcpdump, "tcpdump is not installed"),
           arguments: [false, true])
     func writtenPcapng(bigEndian: Bool) throws {
         var capture = PcapngWriter(bigEndian: bigEndian)
@@ -91,7 +92,7 @@ struct TcpdumpOracleTests {
     }
 
     @Test("captures tcpdump writes in a private namespace (lo: Ethernet; any: SLL2, nanoseconds)",
-          .enabled(if: ExternalTools.canCapture, "needs root, tcpdump, unshare and ip to capture in a private namespace"),
+          .tool(ExternalTools.canCapture, "needs root, tcpdump, unshare and ip to capture in a private namespace"),
           arguments: [("lo", ""), ("any", "--time-stamp-precision=nano"), ("lo", "-s 54")])
     func realCaptures(device: String, extra: String) throws {
         let directory = try ExternalTools.temporaryDirectory()

@@ -1,9 +1,10 @@
 import Testing
 @testable import SpoofGuard
+import SpoofGuardTestSupport
 
 /// What the compiler produces, rendered and loaded into nft: the listing must equal the
 /// rendered listing, and the JSON must load to the same ruleset as the text.
-@Suite(.enabled(if: NftOracle.isAvailable, Comment(rawValue: NftOracle.unavailableReason)), .serialized)
+@Suite(.tool(NftOracle.isAvailable, Comment(rawValue: NftOracle.unavailableReason)), .serialized)
 struct CompiledRulesetOracleTests {
     static func entry(_ name: String, _ texts: [String], _ path: String) -> GuardEntry {
         GuardEntry(origin: .catalog(name), prefixes: texts.map { try! IPPrefix(parsing: $0) }, path: path)

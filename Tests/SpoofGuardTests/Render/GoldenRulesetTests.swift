@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SpoofGuard
+import SpoofGuardTestSupport
 
 /// Every example policy compiles to exactly its reference ruleset: Examples/<name>.json →
 /// Rules/<name>.nft (the `nft -f` load file). A change to the compiler or the renderer shows
@@ -52,7 +53,7 @@ import Testing
 
     /// nft itself accepts each reference ruleset (`nft -c`), and once loaded lists exactly the
     /// rendered listing. Hook devices need not exist: this kernel binds missing ones later.
-    @Test(.enabled(if: NftOracle.isAvailable, Comment(rawValue: NftOracle.unavailableReason)), arguments: exampleNames)
+    @Test(.tool(NftOracle.isAvailable, Comment(rawValue: NftOracle.unavailableReason)), arguments: exampleNames)
     func nftAcceptsTheReferenceRuleset(_ name: String) throws {
         let path = Self.golden(name).path
         guard FileManager.default.fileExists(atPath: path) else {

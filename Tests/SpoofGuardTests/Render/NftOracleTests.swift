@@ -1,9 +1,10 @@
 import Testing
 @testable import SpoofGuard
+import SpoofGuardTestSupport
 
 /// Rendered text and JSON against the real nft (1.0.6) in a private network namespace:
 /// what nft lists after loading the load file must equal the rendered listing byte for byte.
-@Suite(.enabled(if: NftOracle.isAvailable, Comment(rawValue: NftOracle.unavailableReason)), .serialized)
+@Suite(.tool(NftOracle.isAvailable, Comment(rawValue: NftOracle.unavailableReason)), .serialized)
 struct NftOracleTests {
     typealias F = RenderFixtures
 
