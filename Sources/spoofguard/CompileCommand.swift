@@ -29,7 +29,7 @@ struct CompileCommand: ParsableCommand {
 
     func run() throws {
         let ruleset = Compiler.compile(try loadPolicyOrExit(policy))
-        let problems = RenderProblem.problems(in: ruleset)
+        let problems = RenderProblem.problems(in: ruleset) + (format == .json ? RenderProblem.jsonProblems(in: ruleset) : [])
         guard problems.isEmpty else {
             let source = policy == "-" ? "<stdin>" : policy
             for problem in problems { printError("\(source): \(problem)") }

@@ -81,7 +81,10 @@ public enum ProtocolHeader: String, Hashable, Sendable, CaseIterable, CustomStri
         case (.ipv6, .netdev), (.ipv6, .bridge): .meta(.protocol, EtherType.ipv6.bytes)
         case (.tcp, .ip), (.tcp, .ip6), (.tcp, .inet), (.tcp, .netdev), (.tcp, .bridge):
             .meta(.l4proto, [NetworkProtocolNumbers.tcp])
-        case (.ethernet, .netdev), (.ethernet, .bridge): .implied
+        // A bridge port is always Ethernet; a netdev device need not be, and nft puts
+        // `meta iiftype ether` before the first Ethernet field (seen in --debug=netlink).
+        case (.ethernet, .bridge): .implied
+        case (.ethernet, .netdev): .meta(.inputInterfaceType, NetworkProtocolNumbers.arphrdEther)
         case (.vlan, .netdev), (.vlan, .bridge), (.pppoeSession, .netdev), (.pppoeSession, .bridge): .linkLayerType
         case (.ipv4, _), (.ipv6, _), (.tcp, _), (.ethernet, _), (.vlan, _), (.pppoeSession, _): nil
         }
@@ -162,6 +165,26 @@ public enum EtherType: UInt16, Hashable, Sendable, CaseIterable {
 
     public var bytes: [UInt8] { [UInt8(rawValue >> 8), UInt8(rawValue & 0xff)] }
 
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 2 else { return nil }
+        self.init(rawValue: UInt16(bytes[0]) << 8 | UInt16(bytes[1]))
+    }
+
+    /// `0x8864`.
+    public var hex: String { NftSyntax.hex(bytes, minimumDigits: 4) }
+
+    /// As nft 1.0.6 lists an `ether type`/`vlan type` value: its symbol from nft's
+    /// ethertype table, else four hex digits.
+    public var nftName: String {
+        switch self {
+        case .ipv4: "ip"
+        case .ipv6: "ip6"
+        case .vlan8021Q: "8021q"
+        case .vlan8021AD: "8021ad"
+        case .pppoeSession: hex
+        }
+    }
+
     /// The header a frame with this EtherType carries next.
     public var header: ProtocolHeader {
         switch self {
@@ -180,4 +203,6 @@ public enum NetworkProtocolNumbers {
     public static let nfprotoIPv6: UInt8 = 10
     /// IANA protocol number of TCP, the value `meta l4proto` loads.
     public static let tcp: UInt8 = 6
+    /// `ARPHRD_ETHER` (linux/if_arp.h) as `meta iiftype` loads it: a u16 in host order.
+    public static let arphrdEther: [UInt8] = [1, 0]
 }
