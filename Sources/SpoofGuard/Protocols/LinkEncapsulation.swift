@@ -18,7 +18,37 @@ public struct LinkEncapsulation: Hashable, Sendable, CustomStringConvertible {
             self.tpid = tpid
             self.tci = tci
         }
+
+        /// `802.1Q`, `802.1ad`, `0x9100`: how reports and JSON packets name the tag.
+        public var name: String {
+            switch tpid {
+            case .vlan8021Q: "802.1Q"
+            case .vlan8021AD: "802.1ad"
+            case .ipv4, .ipv6, .pppoeSession, .vlan9100: tpid.hex
+            }
+        }
     }
+
+    /// Reads the form `description` writes (`802.1ad+802.1Q`, `802.1Q+PPPoE`, `untagged`):
+    /// tags outermost first, PPPoE last. nil for anything else.
+    public init?(name: String) {
+        self.init()
+        if name == "untagged" { return }
+        let parts = name.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+        for (index, part) in parts.enumerated() {
+            if part.lowercased() == "pppoe", index == parts.count - 1 {
+                pppoeSession = 1
+            } else if let tpid = [EtherType.vlan8021Q, .vlan8021AD, .vlan9100].first(where: { Tag($0).name.lowercased() == part.lowercased() }) {
+                tags.append(Tag(tpid))
+            } else {
+                return nil
+            }
+        }
+        guard !parts.isEmpty, tags.count <= Self.maximumTags else { return nil }
+    }
+
+    /// Stacked tags a decoder accepts before calling the frame bad.
+    public static let maximumTags = 8
 
     public var tags: [Tag]
     /// The PPPoE session id when the packet travels in a PPPoE session frame.
@@ -42,8 +72,10 @@ public struct LinkEncapsulation: Hashable, Sendable, CustomStringConvertible {
     ]
 
     /// Whether the kernel still hides the IP packet from `meta protocol` at the bridge and
-    /// ingress hooks: more than one tag, or PPPoE.
-    public var isWrappedForHooks: Bool { tags.count > 1 || pppoeSession != nil }
+    /// ingress hooks: more than one tag, a tag it does not offload (0x9100), or PPPoE.
+    public var isWrappedForHooks: Bool {
+        tags.count > 1 || pppoeSession != nil || tags.contains { !$0.tpid.isOffloadedTag }
+    }
 
     /// Byte offset of the IP header from the start of the frame.
     public var networkOffset: UInt32 {
@@ -92,7 +124,7 @@ public struct LinkEncapsulation: Hashable, Sendable, CustomStringConvertible {
 
     /// `802.1ad+802.1Q`, `PPPoE`, `802.1Q+PPPoE`, `untagged`.
     public var description: String {
-        var parts = tags.map { $0.tpid == .vlan8021AD ? "802.1ad" : $0.tpid == .vlan8021Q ? "802.1Q" : $0.tpid.hex }
+        var parts = tags.map(\.name)
         if pppoeSession != nil { parts.append("PPPoE") }
         return parts.isEmpty ? "untagged" : parts.joined(separator: "+")
     }

@@ -18,7 +18,7 @@ struct LinkLayerContext {
               EtherType(bytes: data) != nil else { return nil }
         for (start, header) in headers where load.offset >= start {
             guard let field = header.field(named: "type"), field.offset == load.offset - start, field.length == load.length else { continue }
-            if !match.isNegated, EtherType(bytes: data)?.header == .vlan {
+            if !match.isNegated, EtherType(bytes: data)?.isOffloadedTag == true {
                 headers.append((load.offset + field.length, .vlan))
             }
             return field

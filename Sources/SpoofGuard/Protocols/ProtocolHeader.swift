@@ -161,6 +161,8 @@ public enum EtherType: UInt16, Hashable, Sendable, CaseIterable {
     case ipv6 = 0x86dd
     case vlan8021Q = 0x8100
     case vlan8021AD = 0x88a8
+    /// The pre-standard QinQ tag some switches still send; the kernel does not offload it.
+    case vlan9100 = 0x9100
     case pppoeSession = 0x8864
 
     public var bytes: [UInt8] { [UInt8(rawValue >> 8), UInt8(rawValue & 0xff)] }
@@ -169,6 +171,10 @@ public enum EtherType: UInt16, Hashable, Sendable, CaseIterable {
         guard bytes.count == 2 else { return nil }
         self.init(rawValue: UInt16(bytes[0]) << 8 | UInt16(bytes[1]))
     }
+
+    /// The tags the kernel moves into skb metadata before the ingress and bridge hooks
+    /// (`eth_type_vlan`), and that nft's protocol context reads a `vlan` header behind.
+    public var isOffloadedTag: Bool { self == .vlan8021Q || self == .vlan8021AD }
 
     /// `0x8864`.
     public var hex: String { NftSyntax.hex(bytes, minimumDigits: 4) }
@@ -181,7 +187,7 @@ public enum EtherType: UInt16, Hashable, Sendable, CaseIterable {
         case .ipv6: "ip6"
         case .vlan8021Q: "8021q"
         case .vlan8021AD: "8021ad"
-        case .pppoeSession: hex
+        case .pppoeSession, .vlan9100: hex
         }
     }
 
@@ -190,7 +196,7 @@ public enum EtherType: UInt16, Hashable, Sendable, CaseIterable {
         switch self {
         case .ipv4: .ipv4
         case .ipv6: .ipv6
-        case .vlan8021Q, .vlan8021AD: .vlan
+        case .vlan8021Q, .vlan8021AD, .vlan9100: .vlan
         case .pppoeSession: .pppoeSession
         }
     }
