@@ -22,7 +22,9 @@ struct SymbolicWalk<Address: IPAddressProtocol> {
     func dropped(on path: ReceivePath) -> Area {
         var dropped = Area.empty
         var remaining = Area.all
-        let stage = path == .routed ? program.preroutingChains : program.bridgeChains
+        // A frame still wrapped at the hooks is no IP packet to prerouting (KernelStage.wrappedFrame).
+        let stage = path == .bridged ? program.bridgeChains
+            : scenario.encapsulation.isWrappedForHooks ? [] : program.preroutingChains
         let ingress = program.ingressChains.filter { chain in
             program.chains[chain].deviceTest.map(facts.matches) ?? false
         }
