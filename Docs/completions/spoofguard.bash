@@ -215,7 +215,7 @@ _spoofguard_dry-run() {
     repeating_flags=()
     non_repeating_flags=(--drops --summary --json --skip-bad --kernel-checks --no-kernel-checks --version -h --help)
     repeating_options=()
-    non_repeating_options=(--packets --iif)
+    non_repeating_options=(--packets --iif --iif-kind)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
@@ -224,6 +224,10 @@ _spoofguard_dry-run() {
         return
         ;;
     '--iif')
+        return
+        ;;
+    '--iif-kind')
+        __spoofguard_add_completions -W 'loopback'$'\n''ordinary'$'\n''bridge-port'$'\n''vrf'
         return
         ;;
     esac
