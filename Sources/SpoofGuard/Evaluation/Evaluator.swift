@@ -136,7 +136,7 @@ public struct Evaluator: Sendable {
             return Outcome(verdict: .accepted, decision: lastAccept)
         }
         if fields.encapsulation.isWrappedForHooks {
-            return Outcome(verdict: .dropped, decision: .kernel(.wrappedFrame(fields.encapsulation)))
+            return Outcome(verdict: .dropped, decision: .kernel(.wrappedFrame(fields.encapsulation.kind)))
         }
         if options.kernelChecks, fields.family == .ipv6,
            let stage = KernelChecks.ipv6Core(source: IPv6Address(bits: fields.source6), destination: IPv6Address(bits: fields.destination6),

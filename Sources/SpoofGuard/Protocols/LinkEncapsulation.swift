@@ -77,6 +77,12 @@ public struct LinkEncapsulation: Hashable, Sendable, CustomStringConvertible {
         tags.count > 1 || pppoeSession != nil || tags.contains { !$0.tpid.isOffloadedTag }
     }
 
+    /// The shape without the VLAN ids and session id (those are all 0): what a verdict or a
+    /// kernel stage depends on, so that totals count one line per kind, not per VLAN.
+    public var kind: LinkEncapsulation {
+        LinkEncapsulation(tags: tags.map { Tag($0.tpid, tci: 0) }, pppoeSession: pppoeSession.map { _ in 0 })
+    }
+
     /// Byte offset of the IP header from the start of the frame.
     public var networkOffset: UInt32 {
         ProtocolHeader.ethernet.length + UInt32(tags.count) * ProtocolHeader.vlan.length

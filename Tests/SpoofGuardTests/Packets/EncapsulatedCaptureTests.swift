@@ -34,6 +34,21 @@ struct EncapsulatedCaptureTests {
         #expect(result.notIPCount == 1)
     }
 
+    /// Off a bridge port the kernel takes a still-wrapped frame as no IP; the stage names the
+    /// encapsulation's kind, not its VLAN or session ids, so totals have one line per kind.
+    @Test func wrappedFramesOnARoutedPortAreOneKernelStagePerKind() throws {
+        var evaluator = try Evaluator(ruleset: Compiler.compile(Self.policy))
+        var outcomes: Set<Evaluator.Outcome> = []
+        for (tci, session) in [(UInt16(5), UInt16(7)), (4000, 9)] {
+            var packet = Packet(inputInterface: InputInterface(name: "eth1"), source: try IPAddress(parsing: "192.0.2.9"),
+                                destination: try IPAddress(parsing: "198.51.100.7"), transport: .udp)
+            packet.encapsulation = LinkEncapsulation(tags: [.init(.vlan8021Q, tci: tci)], pppoeSession: session)
+            outcomes.insert(evaluator.decide(packet))
+        }
+        #expect(outcomes.count == 1)
+        #expect(outcomes.first.map { "\(evaluator.decider($0.decision))" } == "kernel (link layer: 802.1Q+PPPoE frame, not IP to the stack on this device)")
+    }
+
     @Test func truncatedTagsAndPPPoEHeadersAreBadRecords() throws {
         let good = Frames.ethernetIP(Self.udp4)
         let cutTag = Array(Frames.ethernetIP(Self.udp4, tags: [0x88A8, 0x8100]).prefix(20))
