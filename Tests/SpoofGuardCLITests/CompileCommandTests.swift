@@ -7,7 +7,6 @@ struct CompileCommandTests {
         try String(contentsOf: BuiltBinary.packageRoot.appendingPathComponent(path), encoding: .utf8)
     }
 
-    /// The printed load file is the reference ruleset that GoldenRulesetTests keeps in step.
     /// nft 1.0.6 JSON has no `typeof`: a ruleset with the bridge/ingress encapsulation guards
     /// is refused as JSON (naming each set) rather than written without them.
     @Test func jsonRefusesEncapsulationGuardsItCannotDeclare() throws {
@@ -18,6 +17,7 @@ struct CompileCommandTests {
         #expect(try BuiltBinary.run(["compile", "Examples/bridge.json"]).status == 0)
     }
 
+    /// The printed load file is the reference ruleset that GoldenRulesetTests keeps in step.
     @Test(arguments: ["router", "host-default", "bridge", "ingress", "strict"])
     func printsTheReferenceRuleset(_ name: String) throws {
         let result = try BuiltBinary.run(["compile", "Examples/\(name).json"])
