@@ -1,7 +1,8 @@
 // libFuzzer target: `dry-run --summary`'s specialised path (frames read in place, the classifier
 // derived for one input interface) against the general one (`next()` and `Evaluator.decide` per
-// packet), on arbitrary captures. The first byte picks the interface and --skip-bad; the rest
-// is the capture.
+// packet), on arbitrary captures. The first byte picks the interface, --skip-bad and whether the
+// interface is a bridge port (--iif-kind bridge-port: tagged and PPPoE frames meet the bridge
+// chain's encapsulation rules); the rest is the capture.
 //
 // Invariant: both paths give the same totals, the same read counts and skipped records, or the
 // same error.
@@ -10,7 +11,8 @@ let summaryPolicy = Array("""
     {"version": 1, "external": ["wan*", "eth0"], "internal": ["br-lan"],
      "guard": {"source": ["martians", "loopback-mapped", "64:ff9b::7f00:0/104", "198.51.100.0/24"],
                "destination": ["loopback", "unspecified"]},
-     "action": {"verdict": "reject", "log": {"prefix": "spoofguard: ", "rate": "5/second"}}}
+     "action": {"verdict": "reject", "log": {"prefix": "spoofguard: ", "rate": "5/second"}},
+     "hooks": ["prerouting", "bridge"]}
     """.utf8)
 
 /// Decoded and compiled per input, not held in a global: LeakSanitizer cannot see the
@@ -32,6 +34,7 @@ public func fuzzSummary(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     let all = UnsafeRawBufferPointer(start: data, count: size)
     let interface = ["wan0", "br-lan", "lo", "veth7"][Int(all[0] & 3)]
     let skipBad = all[0] & 4 != 0
+    let kind: InputInterface.Kind? = all[0] & 8 != 0 ? .bridgePort : nil
     let capture = UnsafeRawBufferPointer(rebasing: all[1...])
     guard let format = PacketSource.detectFormat(capture), format == .pcap || format == .pcapng else { return 0 }
 
@@ -40,6 +43,7 @@ public func fuzzSummary(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     do {
         var evaluator = try Evaluator(ruleset: ruleset)
         var packets = try PacketSource.packets(bytes: capture, name: "fuzz", overrideInterface: interface, skipBad: skipBad)
+        packets.interfaceKind = kind
         var tally = DryRunTally(ruleCount: evaluator.rules.count)
         var number = 0
         while let packet = try packets.next() {
@@ -55,11 +59,12 @@ public func fuzzSummary(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     do {
         var evaluator = try Evaluator(ruleset: ruleset)
         var packets = try PacketSource.packets(bytes: capture, name: "fuzz", overrideInterface: interface, skipBad: skipBad)
+        packets.interfaceKind = kind
         let (tally, _) = try DryRunSummary.tally(&packets, evaluator: &evaluator)
         summary = describeSummary(tally, evaluator, packets)
     } catch {
         summary = "error: \(error)"
     }
-    precondition(general == summary, "on \(interface), skipBad \(skipBad):\n--- general\n\(general)\n--- summary\n\(summary)")
+    precondition(general == summary, "on \(interface) (\(kind.map(\.rawValue) ?? "own kind")), skipBad \(skipBad):\n--- general\n\(general)\n--- summary\n\(summary)")
     return 0
 }

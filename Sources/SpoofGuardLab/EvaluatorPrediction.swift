@@ -12,7 +12,7 @@ extension Fate {
                                      index: entry.index, comment: entry.comment))
         case .kernel(let stage):
             switch stage {
-            case .ipv6LoopbackAddress, .ipv6MulticastSource: self = .droppedBeforePrerouting
+            case .ipv6LoopbackAddress, .ipv6MulticastSource, .wrappedFrame: self = .droppedBeforePrerouting
             case .ipv4MartianSource, .ipv4MartianDestination: self = .droppedAfterPrerouting
             }
         case .chainPolicy where outcome.verdict.isDrop:

@@ -280,6 +280,7 @@ extension Packet {
     public var summary: String {
         var text = "\(transport.map { "\($0)" } ?? "ip") \(source) -> \(destination) on \(inputInterface)"
         if inputInterface.kind == .bridgePort { text += " (bridge port)" }
+        if encapsulation != .untagged { text += " in \(encapsulation)" }
         if routeLocalnet { text += " route_localnet=1" }
         return text
     }

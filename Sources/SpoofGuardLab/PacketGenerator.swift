@@ -57,8 +57,19 @@ public struct PacketGenerator: Sendable {
                             sourcePort: UInt16(truncatingIfNeeded: 1024 + pick(60000)), destinationPort: KernelLab.discardPort,
                             length: (family == .ipv4 ? 20 : 40) + 20 + pick(200), routeLocalnet: routeLocalnet)
         }
-        let vlanID: UInt16? = interface.kind == .bridgePort && chance(1, in: 4) ? UInt16(1 + pick(4094)) : nil
-        return Injection(packet, vlanID: vlanID)
+        var injected = packet
+        // Bridged frames come untagged, with one 802.1Q tag, or in each encapsulation the
+        // bridge hook sees still wrapped (QinQ, PPPoE: issue 14). A wrapped frame on a routed
+        // port would be no IP to the stack, which the lab's IP counters cannot account for.
+        if interface.kind == .bridgePort && chance(1, in: 3) {
+            var encapsulation = LinkEncapsulation.guarded[pick(LinkEncapsulation.guarded.count)]
+            for index in encapsulation.tags.indices { encapsulation.tags[index].tci = UInt16(1 + pick(4094)) }
+            if encapsulation.pppoeSession != nil { encapsulation.pppoeSession = UInt16(1 + pick(0xfffe)) }
+            injected.encapsulation = encapsulation
+        }
+        let vlanID: UInt16? = interface.kind == .bridgePort && injected.encapsulation == .untagged && chance(1, in: 4)
+            ? UInt16(1 + pick(4094)) : nil
+        return Injection(injected, vlanID: vlanID)
     }
 
     public mutating func next(_ count: Int) -> [Injection] { (0..<count).map { _ in next() } }

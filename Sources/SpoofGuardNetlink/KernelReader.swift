@@ -65,7 +65,11 @@ struct KernelReader {
             table.chains.append(try chain.chain(family: family))
         }
         for set in try sets(family: family, table: name, label: label) {
-            guard let key = SetKey.allCases.first(where: { $0.typeID == set.keyType && $0.length == set.keyLength }) else {
+            // A raw-keyed set (`typeof @ll,…`) is nft's integer type; its length says the family.
+            let rawKey = set.keyType == SetKey.integerTypeID ? UserData.setRawKey(in: set.userData) : nil
+            let keyType = rawKey == nil ? set.keyType : (set.keyLength == 4 ? SetKey.ipv4Address : .ipv6Address).typeID
+            guard let key = SetKey.allCases.first(where: { $0.typeID == keyType && $0.length == set.keyLength }),
+                  rawKey == nil || key != .interfaceName else {
                 throw DelinearizeError(expression: nil, reason: "set \(set.name) in \(label) has key type \(set.keyType), which spoofguard does not model")
             }
             let flags = SetFlags(rawValue: set.flags)
@@ -77,7 +81,7 @@ struct KernelReader {
                 digests[SetPath(family: family, table: name, set: set.name)] = digest
             }
             table.sets.append(NamedSet(name: set.name, flags: flags, elements: elements,
-                                       comment: UserData.setComment(in: set.userData)))
+                                       comment: UserData.setComment(in: set.userData), rawKey: rawKey))
         }
         for nftRule in try rules(family: family, table: name, label: label) {
             guard let index = table.chains.firstIndex(where: { $0.name == nftRule.chain }) else { continue }

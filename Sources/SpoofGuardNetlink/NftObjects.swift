@@ -111,9 +111,9 @@ final class NftSet {
     convenience init(family: TableFamily, table: String, set: NamedSet, id: UInt32, elementDigest: [UInt8]? = nil) {
         self.init(family: family, table: table, name: set.name, id: id)
         nftnl_set_set_u32(pointer, attribute(NFTNL_SET_FLAGS), set.flags.rawValue)
-        nftnl_set_set_u32(pointer, attribute(NFTNL_SET_KEY_TYPE), set.key.typeID)
+        nftnl_set_set_u32(pointer, attribute(NFTNL_SET_KEY_TYPE), set.keyTypeID)
         nftnl_set_set_u32(pointer, attribute(NFTNL_SET_KEY_LEN), set.key.length)
-        let data = UserData.set(key: set.key, comment: set.comment, elementDigest: elementDigest)
+        let data = UserData.set(key: set.key, rawKey: set.rawKey, comment: set.comment, elementDigest: elementDigest)
         nftnl_set_set_data(pointer, attribute(NFTNL_SET_USERDATA), data, UInt32(data.count))
     }
 

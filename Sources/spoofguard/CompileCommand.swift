@@ -11,6 +11,14 @@ struct CompileCommand: ParsableCommand {
             transaction and touches no other table. The json format is the same as a \
             libnftables command list for `nft -j -f`. Exit 0 on success, 65 when the policy is \
             invalid, 66 when it cannot be read, 71 when the output cannot be written.
+
+            What each hook sees: prerouting (inet) sees IPv4 and IPv6 packets on their way to \
+            routing, after the kernel has unwrapped VLAN and PPPoE on their own devices, and never \
+            ::1 from outside. ingress (netdev) and bridge see frames as they arrive, with one \
+            802.1Q/802.1ad tag already taken off by the kernel; IP inside QinQ (802.1ad+802.1Q, \
+            802.1Q+802.1Q) and PPPoE session frames (also behind one 802.1Q tag) is still wrapped \
+            there, so these hooks get rules of their own for each of those encapsulations. nft 1.0.6 \
+            cannot declare their sets in JSON: json refuses such a ruleset (exit 65).
             """
     )
 
@@ -29,7 +37,7 @@ struct CompileCommand: ParsableCommand {
 
     func run() throws {
         let ruleset = Compiler.compile(try loadPolicyOrExit(policy))
-        let problems = RenderProblem.problems(in: ruleset)
+        let problems = RenderProblem.problems(in: ruleset) + (format == .json ? RenderProblem.jsonProblems(in: ruleset) : [])
         guard problems.isEmpty else {
             let source = policy == "-" ? "<stdin>" : policy
             for problem in problems { printError("\(source): \(problem)") }

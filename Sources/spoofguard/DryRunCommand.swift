@@ -25,6 +25,9 @@ struct DryRunCommand: ParsableCommand {
     @Option(help: "Treat every packet as arriving on this interface (needed for captures that name none).")
     var iif: String?
 
+    @Option(help: "The kind of every packet's input interface: \(InputInterface.Kind.allCases.map(\.rawValue).joined(separator: ", ")). A capture cannot say; use bridge-port for frames captured on a bridge port, so they take the bridge path.")
+    var iifKind: InputInterface.Kind?
+
     @Flag(help: "Print only packets that are dropped or rejected.")
     var drops = false
 
@@ -60,6 +63,7 @@ struct DryRunCommand: ParsableCommand {
         do {
             source = try PacketSource.packets(contentsOf: packets, overrideInterface: iif, skipBad: skipBad,
                                               streamLimit: maxStreamMib << 20)
+            source.interfaceKind = iifKind
         } catch {
             printError(error.description)
             throw ExitCode(error.exitCode)
@@ -120,3 +124,5 @@ struct DryRunCommand: ParsableCommand {
         if tally.hasMismatches { throw ExitCode.foundDifference }
     }
 }
+
+extension InputInterface.Kind: ExpressibleByArgument {}

@@ -7,6 +7,16 @@ struct CompileCommandTests {
         try String(contentsOf: BuiltBinary.packageRoot.appendingPathComponent(path), encoding: .utf8)
     }
 
+    /// nft 1.0.6 JSON has no `typeof`: a ruleset with the bridge/ingress encapsulation guards
+    /// is refused as JSON (naming each set) rather than written without them.
+    @Test func jsonRefusesEncapsulationGuardsItCannotDeclare() throws {
+        let result = try BuiltBinary.run(["compile", "Examples/bridge.json", "--format", "json"])
+        #expect(result.status == 65)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.standardError.contains("set source_ipv4_encapsulated: is declared typeof @ll,272,32, which nft 1.0.6 cannot read from JSON"))
+        #expect(try BuiltBinary.run(["compile", "Examples/bridge.json"]).status == 0)
+    }
+
     /// The printed load file is the reference ruleset that GoldenRulesetTests keeps in step.
     @Test(arguments: ["router", "host-default", "bridge", "ingress", "strict"])
     func printsTheReferenceRuleset(_ name: String) throws {

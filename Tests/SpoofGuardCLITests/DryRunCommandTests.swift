@@ -55,6 +55,27 @@ struct DryRunCommandTests {
         #expect(!result.standardOutput.contains(" by rule "), "br-lan is internal: nothing is dropped by spoofguard")
     }
 
+    /// Issue 14: a capture taken on a bridge port is evaluated on the bridge path when told so;
+    /// each wrapped loopback source is dropped by the rule for its encapsulation, as the kernel
+    /// test sees. Without --iif-kind the port is a routed one, where the kernel never takes the
+    /// wrapped frames as IP.
+    @Test func bridgedCaptureWithIifKindTakesTheBridgePath() throws {
+        let capture = "Examples/packets/bridged-encapsulated.pcap"
+        let bridged = try BuiltBinary.run(["dry-run", "Examples/bridge.json", "--packets", capture, "--iif", "eth1", "--iif-kind", "bridge-port"])
+        #expect(bridged.status == 0, "\(bridged.standardError)")
+        for comment in ["guard.source ipv4 802.1ad+802.1Q", "guard.source ipv6 802.1ad+802.1Q", "guard.source ipv4 802.1Q+802.1Q",
+                        "guard.source ipv4 PPPoE", "guard.source ipv6 PPPoE", "guard.source ipv4 802.1Q+PPPoE"] {
+            #expect(bridged.standardOutput.contains("drop by rule \"\(comment)\""), "\(comment): \(bridged.standardOutput)")
+        }
+        #expect(bridged.standardOutput.contains("7 packets: 1 accepted, 6 dropped"), "\(bridged.standardOutput)")
+        #expect(bridged.standardOutput.contains("1 frames without IP were not evaluated"))
+        let routed = try BuiltBinary.run(["dry-run", "Examples/bridge.json", "--packets", capture, "--iif", "eth1"])
+        #expect(routed.standardOutput.contains("7 packets: 0 accepted, 7 dropped"), "\(routed.standardOutput)")
+        #expect(!routed.standardOutput.contains("drop by rule"))
+        let bad = try BuiltBinary.run(["dry-run", "Examples/bridge.json", "--packets", capture, "--iif", "eth1", "--iif-kind", "bridge"])
+        #expect(bad.status == 64)
+    }
+
     @Test func withoutKernelChecksTheGuardRuleDecides() throws {
         let packets = #"[{"iif": "wan0", "src": "::1", "dst": "2001:db8::1"}]"#
         let current = try BuiltBinary.run(["dry-run", "Examples/host-default.json", "--packets", "-"], standardInput: packets)

@@ -37,6 +37,18 @@ struct KernelAgreementTests {
         #expect(outcome.report.disagreements.isEmpty,
                 "\(name).json, seed \(seed) (SPOOFGUARD_SEED=\(seed) replays): \(outcome.report.disagreements.count) disagreements\n\(shown)")
         #expect(outcome.report.packets == Self.packetsPerPolicy)
+        if policy.hooks.contains(.bridge) {
+            // Bridged frames include QinQ and PPPoE (issue 14): every encapsulation rule must
+            // have dropped frames the kernel confirmed.
+            let confirmed = Set(outcome.report.agreed.keys.compactMap { fate -> String? in
+                if case .rule(let rule) = fate, rule.family == .bridge { rule.comment } else { nil }
+            })
+            let encapsulationRules = Compiler.compile(policy).tables.filter { $0.family == .bridge }
+                .flatMap { $0.chains.flatMap(\.rules) }.compactMap(\.comment)
+                .filter { comment in LinkEncapsulation.guarded.contains { comment.hasSuffix(" \($0)") } }
+            #expect(encapsulationRules.count == 16)
+            #expect(Set(encapsulationRules).isSubset(of: confirmed), "not confirmed: \(Set(encapsulationRules).subtracting(confirmed).sorted())")
+        }
         print("kernel agreement \(name).json seed \(seed): \(outcome.report.packets) packets, \(outcome.report.groups) groups, "
               + outcome.report.agreed.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: "; "))
     }

@@ -43,6 +43,10 @@ import Testing
     static func iifname(_ value: MatchValue, negated: Bool = false) -> Statement {
         .match(Match(.inputInterfaceName, value, negated: negated))
     }
+    /// `@ll,OFFSET,LENGTH` (in bytes here) compared with a value, or looked up in a set.
+    static func link(_ offset: UInt32, _ value: MatchValue, length: UInt32 = 2) -> Statement {
+        .match(Match(.payload(RawPayload(.link, offset: offset, length: length)), value))
+    }
 
     /// The rules of Golden/netlink-forms.nft, in order.
     static let rules: [(TableFamily, Rule)] = [
@@ -68,7 +72,15 @@ import Testing
         (.inet, Rule([.verdict(.return)])),
         (.netdev, Rule([source(.ipv4, prefix("127.0.0.0/8")), .counter(Counter()), .verdict(.drop)])),
         (.netdev, Rule([source(.ipv6, prefix("::1/128")), .reject(.portUnreachable)])),
+        // Encapsulation guards: raw link-layer loads, which nft names `ether type`/`vlan type`
+        // by its context; in netdev it puts `meta iiftype ether` before the first Ethernet field.
+        (.netdev, Rule([link(20, .bytes([0x00, 0x57])), link(12, .bytes([0x88, 0x64])), link(30, .set("q6"), length: 16),
+                        .counter(Counter()), .verdict(.drop)])),
         (.bridge, Rule([source(.ipv6, prefix("::1/128")), .counter(Counter()), .verdict(.drop)])),
+        (.bridge, Rule([link(12, .bytes([0x88, 0xa8])), link(16, .bytes([0x81, 0x00])), link(20, .bytes([0x08, 0x00])),
+                        link(34, .set("q4"), length: 4), .counter(Counter()), .verdict(.drop)])),
+        (.bridge, Rule([link(24, .bytes([0x00, 0x21])), link(12, .bytes([0x81, 0x00])), link(16, .bytes([0x88, 0x64])),
+                        link(38, .set("q4"), length: 4), .verdict(.drop)])),
         (.ip, Rule([source(.ipv4, prefix("127.0.0.0/8")), .reject(.portUnreachable)])),
     ]
 

@@ -50,17 +50,21 @@ import Testing
         #expect(HeaderField.address(atNetworkOffset: 8, length: 17, families: [.ipv6]) == nil)
     }
 
-    /// A link-layer load the table describes is named in the refusal; one it does not is not.
-    @Test func delinearizeNamesLinkLayerFieldsItDoesNotMatch() {
+    /// Link-layer loads are the encapsulation guards' raw matches and read back as such; a
+    /// transport-header load the table describes is named in the refusal, one it does not is not.
+    @Test func delinearizeReadsLinkLoadsAndNamesTransportFieldsItDoesNotMatch() throws {
+        let link = try Delinearize.rule([.payload(.link, offset: 12, length: 2, destination: 1),
+                                         .cmp(.equal, source: 1, data: [0x88, 0xa8])], family: .bridge)
+        #expect(link.statements == [.match(Match(.payload(RawPayload(.link, offset: 12, length: 2)), .bytes([0x88, 0xa8])))])
         func reason(_ offset: UInt32, _ length: UInt32) -> String? {
             do {
-                _ = try Delinearize.rule([.payload(.link, offset: offset, length: length, destination: 1),
-                                          .cmp(.equal, source: 1, data: [0x88, 0xa8])], family: .bridge)
+                _ = try Delinearize.rule([.payload(.transport, offset: offset, length: length, destination: 1),
+                                          .cmp(.equal, source: 1, data: [0x00, 0x16])], family: .bridge)
                 return nil
             } catch { return error.reason }
         }
-        #expect(reason(12, 2) == "loads ether type, which spoofguard's rules do not match")
-        #expect(reason(5, 2) == "loads from the link header; spoofguard matches network-header addresses only")
+        #expect(reason(2, 2) == "loads tcp dport, which spoofguard's rules do not match")
+        #expect(reason(5, 2) == "loads from the transport header; spoofguard matches network-header addresses only")
     }
 
     @Test func fieldsAreNamedAsNftNamesThem() {

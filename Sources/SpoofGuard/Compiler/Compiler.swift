@@ -24,6 +24,10 @@ public enum Compiler {
         public static func addressSet(_ field: AddressField, _ family: AddressFamily) -> String {
             "\(field == .source ? "source" : "destination")_\(family == .ipv4 ? "ipv4" : "ipv6")"
         }
+        /// The same addresses as `addressSet`, as nft integers for raw link-layer lookups.
+        public static func encapsulatedAddressSet(_ field: AddressField, _ family: AddressFamily) -> String {
+            addressSet(field, family) + "_encapsulated"
+        }
         public static func baseChain(_ hook: PolicyHook) -> String {
             hook == .ingress ? "ingress" : "prerouting"
         }
@@ -66,9 +70,53 @@ public enum Compiler {
             }
         }
 
+        if hook != .prerouting {
+            let (encapsulatedSets, encapsulatedRules) = encapsulationGuards(interfaceMatch: interfaceMatch, guards: guards,
+                                                                            policy: policy, action: action.inRule)
+            sets += encapsulatedSets
+            rules += encapsulatedRules
+        }
+
         var chains = [Chain(name: Names.baseChain(hook), base: baseChain(hook, policy: policy), rules: rules)]
         if let logChain = action.logChain { chains.append(logChain) }
         return Table(family: family(of: hook), name: policy.table, sets: sets, chains: chains, comment: TableOwnership.mark)
+    }
+
+    /// Bridge and ingress chains see QinQ and PPPoE frames still wrapped (`meta protocol` is
+    /// 0x8100/0x8864; see `LinkEncapsulation`): each guarded encapsulation gets the four guard
+    /// rules again, selecting the frame by its link-layer types and looking the address up
+    /// with a raw `@ll` load. nft 1.0.6 will not look a raw load up in an `ipv4_addr` set, so
+    /// those rules share integer-typed copies of the address sets. A frame meets at most
+    /// 4 × (1 + guarded encapsulations) rules, however many addresses and interfaces.
+    static func encapsulationGuards(interfaceMatch: Match?, guards: GuardSets, policy: Policy, action: [Statement])
+        -> (sets: [NamedSet], rules: [Rule]) {
+        var sets: [NamedSet] = []
+        var rules: [Rule] = []
+        let typeofOffset = LinkEncapsulation.guarded[0].networkOffset
+        for field in AddressField.allCases {
+            for family in AddressFamily.allCases {
+                guard let elements = guards.elements(field, family) else { continue }
+                sets.append(NamedSet(name: Names.encapsulatedAddressSet(field, family), flags: [.constant, .interval],
+                                     elements: elements, rawKey: .address(family, field, networkOffset: typeofOffset)))
+            }
+        }
+        for encapsulation in LinkEncapsulation.guarded {
+            for field in AddressField.allCases {
+                for family in AddressFamily.allCases where guards.elements(field, family) != nil {
+                    var statements: [Statement] = interfaceMatch.map { [.match($0)] } ?? []
+                    for selector in encapsulation.selectors(for: family) {
+                        let load = RawPayload(.link, offset: selector.frameOffset, length: selector.field.length)
+                        statements.append(.match(Match(.payload(load), .bytes(selector.value))))
+                    }
+                    let address = RawPayload.address(family, field, networkOffset: encapsulation.networkOffset)
+                    statements.append(.match(Match(.payload(address), .set(Names.encapsulatedAddressSet(field, family)))))
+                    if policy.action.counter { statements.append(.counter(Counter())) }
+                    statements += action
+                    rules.append(Rule(statements, comment: ruleComment(field, family) + " " + encapsulation.description))
+                }
+            }
+        }
+        return (sets, rules)
     }
 
     static func family(of hook: PolicyHook) -> TableFamily {

@@ -16,7 +16,7 @@ public enum DryRunSummary {
     public static func tally(_ packets: inout PacketIterator, evaluator: inout Evaluator) throws(PacketInputError) -> (tally: DryRunTally, path: Path) {
         if packets.isCapture, let interface = packets.fixedInterface,
            let classifier = FixedInterfaceClassifier(evaluator: evaluator, interface: interface) {
-            return (try tally(&packets, classifier: classifier, ruleCount: evaluator.rules.count), .specialised)
+            return (try tally(&packets, classifier: classifier, evaluator: &evaluator, interface: interface), .specialised)
         }
         var tally = DryRunTally(ruleCount: evaluator.rules.count)
         var number = 0
@@ -28,14 +28,16 @@ public enum DryRunSummary {
     }
 
     static func tally(_ packets: inout PacketIterator, classifier: FixedInterfaceClassifier,
-                      ruleCount: Int) throws(PacketInputError) -> DryRunTally {
+                      evaluator: inout Evaluator, interface: InputInterface) throws(PacketInputError) -> DryRunTally {
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: classifier.outcomes.count)
         counts.initialize(repeating: 0)
         defer { counts.deallocate() }
-        var counter = OutcomeCounter(classifier: classifier, counts: counts)
+        var counter = OutcomeCounter(classifier: classifier, counts: counts, evaluator: evaluator, interface: interface)
         try packets.forEachCapturedFrame(into: &counter)
-        var tally = DryRunTally(ruleCount: ruleCount)
+        evaluator = counter.evaluator
+        var tally = DryRunTally(ruleCount: evaluator.rules.count)
         for (index, count) in counts.enumerated() { tally.add(classifier.outcomes[index], count: count) }
+        for (outcome, count) in counter.encapsulatedOutcomes { tally.add(outcome, count: count) }
         return tally
     }
 }
@@ -45,6 +47,23 @@ public enum DryRunSummary {
 struct OutcomeCounter: CapturedFrameSink {
     let classifier: FixedInterfaceClassifier
     let counts: UnsafeMutableBufferPointer<Int>
+    /// Tagged and PPPoE frames go through the evaluator: the classifier's tables hold the
+    /// fates of untagged packets.
+    var evaluator: Evaluator
+    let interface: InputInterface
+    var encapsulatedOutcomes: [Evaluator.Outcome: Int] = [:]
+
+    init(classifier: FixedInterfaceClassifier, counts: UnsafeMutableBufferPointer<Int>, evaluator: Evaluator, interface: InputInterface) {
+        self.classifier = classifier
+        self.counts = counts
+        self.evaluator = evaluator
+        self.interface = interface
+    }
+
+    mutating func encapsulated(_ fields: PacketFields) {
+        let decoded = DecodedIP(fields: fields, transport: fields.isTCP ? .tcp : nil, length: 0)
+        encapsulatedOutcomes[evaluator.decide(decoded.packet(on: interface)), default: 0] += 1
+    }
 
     @inline(__always)
     mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool) {

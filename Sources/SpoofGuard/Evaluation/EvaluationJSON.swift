@@ -40,6 +40,7 @@ extension Packet {
         members.append(("length", .integer(Int64(length))))
         if routeLocalnet { members.append(("route_localnet", .bool(true))) }
         if let expected { members.append(("expect", .string(expected.rawValue))) }
+        if encapsulation != .untagged { members.append(("encapsulation", .string(encapsulation.description))) }
         return .object(members)
     }
 }
@@ -93,7 +94,7 @@ extension PropertyResult {
         var members: [(key: String, value: OrderedJSON)] = [
             ("property", .string(property.rawValue)), ("class", .string(interfaceClass.description)),
             ("interface", .string(interfaceClass.name)), ("family", .string(family.rawValue)), ("path", .string(path.rawValue)),
-            ("holds", .bool(holds)), ("sources", .string(sources.decimal)), ("destinations", .string(destinations.decimal)),
+            ("encapsulation", .string(encapsulation.description)), ("holds", .bool(holds)), ("sources", .string(sources.decimal)), ("destinations", .string(destinations.decimal)),
         ]
         if let counterexample {
             var example: [(key: String, value: OrderedJSON)] = [

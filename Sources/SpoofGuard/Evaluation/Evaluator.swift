@@ -135,6 +135,9 @@ public struct Evaluator: Sendable {
             }
             return Outcome(verdict: .accepted, decision: lastAccept)
         }
+        if fields.encapsulation.isWrappedForHooks {
+            return Outcome(verdict: .dropped, decision: .kernel(.wrappedFrame(fields.encapsulation.kind)))
+        }
         if options.kernelChecks, fields.family == .ipv6,
            let stage = KernelChecks.ipv6Core(source: IPv6Address(bits: fields.source6), destination: IPv6Address(bits: fields.destination6),
                                              kind: packet.inputInterface.kind) {
@@ -185,15 +188,26 @@ public struct Evaluator: Sendable {
                 case .interface(let test, let negated):
                     if facts.matches(test) == negated { continue nextRule }
                 case .family(let family, let negated):
-                    if (fields.family == family) == negated { continue nextRule }
+                    if (fields.networkFamily == family) == negated { continue nextRule }
                 case .ipv4(let field, let set, let negated):
-                    guard fields.family == .ipv4 else { continue nextRule }
+                    guard fields.networkFamily == .ipv4 else { continue nextRule }
                     let address = field == .source ? fields.source4 : fields.destination4
                     if (program.ipv4Sets[set].index(containing: address) != nil) == negated { continue nextRule }
                 case .ipv6(let field, let set, let negated):
-                    guard fields.family == .ipv6 else { continue nextRule }
+                    guard fields.networkFamily == .ipv6 else { continue nextRule }
                     let address = field == .source ? fields.source6 : fields.destination6
                     if (program.ipv6Sets[set].index(containing: address) != nil) == negated { continue nextRule }
+                case .linkBytes(let offset, let data, let negated):
+                    // A load past the frame's end ends the rule, negated or not (NFT_BREAK).
+                    guard let loaded = fields.linkLoad(offset: offset, count: data.count) else { continue nextRule }
+                    if (loaded == data) == negated { continue nextRule }
+                case .linkLookup(let offset, let family, let set, let negated):
+                    guard let loaded = fields.linkLoad(offset: offset, count: Int(family.addressLength)) else { continue nextRule }
+                    let found = switch family {
+                    case .ipv4: program.ipv4Sets[set].index(containing: loaded.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }) != nil
+                    case .ipv6: program.ipv6Sets[set].index(containing: loaded.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }) != nil
+                    }
+                    if found == negated { continue nextRule }
                 case .transportIsTCP:
                     if !fields.isTCP { continue nextRule }
                 case .counter:
@@ -254,9 +268,17 @@ struct PacketFields: Hashable, Sendable {
         self.isTCP = isTCP
     }
 
+    /// How the frame carried the packet; `.untagged` unless a capture or JSON packet says.
+    var encapsulation: LinkEncapsulation = .untagged
+
+    /// The family `meta protocol`/`meta nfproto` see: none while the kernel has the packet
+    /// still wrapped (a second tag, PPPoE), so the plain address rules do not reach it.
+    var networkFamily: AddressFamily? { encapsulation.isWrappedForHooks ? nil : family }
+
     init(_ packet: Packet) {
         family = packet.family
         isTCP = packet.transport == .tcp
+        encapsulation = packet.encapsulation
         switch (packet.source, packet.destination) {
         case let (.v4(source), .v4(destination)):
             source4 = source.bits
@@ -267,6 +289,28 @@ struct PacketFields: Hashable, Sendable {
         default:
             preconditionFailure("a packet's source and destination share one family")
         }
+    }
+}
+
+extension PacketFields {
+    /// `count` bytes at `offset` of the frame as a link-layer load sees it (the offloaded tag
+    /// put back), nil past the headers the model knows. The IP header is rebuilt from the
+    /// fields; spoofguard's rules read only its addresses.
+    func linkLoad(offset: Int, count: Int) -> [UInt8]? {
+        var frame = encapsulation.linkHeader(for: family, networkLength: family == .ipv4 ? 20 : 40)
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.bigEndian) { frame += $0 } }
+        switch family {
+        case .ipv4:
+            frame += [0x45, 0, 0, 20, 0, 0, 0, 0, 64, isTCP ? 6 : 17, 0, 0]
+            append(source4)
+            append(destination4)
+        case .ipv6:
+            frame += [0x60, 0, 0, 0, 0, 0, isTCP ? 6 : 17, 64]
+            append(source6)
+            append(destination6)
+        }
+        guard offset >= 0, count >= 0, offset + count <= frame.count else { return nil }
+        return Array(frame[offset..<(offset + count)])
     }
 }
 

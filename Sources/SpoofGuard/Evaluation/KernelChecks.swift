@@ -11,6 +11,11 @@ public enum KernelStage: Hashable, Sendable, CustomStringConvertible {
     /// `ip_route_input_slow` / `ip_mc_validate_source`: runs after the prerouting hook.
     case ipv4MartianSource(Martian)
     case ipv4MartianDestination(Martian)
+    /// A frame still wrapped after the ingress hook (a second tag, a 0x9100 tag, PPPoE) on a
+    /// device that is not a bridge port: no protocol handler takes it as IP, so it never
+    /// reaches prerouting on this device. (With a VLAN or PPPoE device for it, the packet
+    /// arrives again on that device, as a packet of its own.)
+    case wrappedFrame(LinkEncapsulation)
 
     public enum Martian: String, Hashable, Sendable {
         case loopback = "127/8"
@@ -25,6 +30,7 @@ public enum KernelStage: Hashable, Sendable, CustomStringConvertible {
         case .ipv6MulticastSource: "ipv6 core: multicast source"
         case .ipv4MartianSource(let martian): "ipv4 route input: martian source \(martian.rawValue)"
         case .ipv4MartianDestination(let martian): "ipv4 route input: martian destination \(martian.rawValue)"
+        case .wrappedFrame(let encapsulation): "link layer: \(encapsulation) frame, not IP to the stack on this device"
         }
     }
 }

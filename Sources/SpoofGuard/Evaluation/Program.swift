@@ -17,6 +17,10 @@ struct Program: Sendable {
         case family(AddressFamily, negated: Bool)
         case ipv4(AddressField, set: Int, negated: Bool)
         case ipv6(AddressField, set: Int, negated: Bool)
+        /// A raw link-layer load (`@ll,OFFSET,LENGTH`, bytes here) compared with `data`.
+        case linkBytes(offset: Int, data: [UInt8], negated: Bool)
+        /// A raw link-layer load of an address's length looked up in an address set.
+        case linkLookup(offset: Int, family: AddressFamily, set: Int, negated: Bool)
         /// The `meta l4proto tcp` dependency of a TCP reset.
         case transportIsTCP
         case counter
@@ -194,7 +198,25 @@ struct Program: Sendable {
                 return .interface(test: set.index, negated: match.isNegated)
             case .interface(let pattern):
                 return .interface(test: try interfaceTest([pattern]), negated: match.isNegated)
-            case .prefix, .family:
+            case .prefix, .family, .bytes:
+                throw unreadable
+            }
+        case .payload(let load):
+            guard load.base == .link else { throw unreadable }
+            switch match.value {
+            case .bytes(let data):
+                guard data.count == Int(load.length) else { throw unreadable }
+                return .linkBytes(offset: Int(load.offset), data: data, negated: match.isNegated)
+            case .set(let name):
+                guard let set = sets[name], set.key != .interfaceName else {
+                    throw fail("matches \(load) against @\(name), which is not an address set of table \(table.name)")
+                }
+                let family: AddressFamily = set.key == .ipv4Address ? .ipv4 : .ipv6
+                guard load.length == family.addressLength else {
+                    throw fail("looks \(load) up in @\(name), whose keys are \(family.addressLength) bytes long")
+                }
+                return .linkLookup(offset: Int(load.offset), family: family, set: set.index, negated: match.isNegated)
+            case .interface, .prefix, .family:
                 throw unreadable
             }
         case .networkFamily:
@@ -215,7 +237,7 @@ struct Program: Sendable {
             case .prefix(.v6(let prefix)) where family == .ipv6:
                 ipv6Sets.append(IPv6Set([prefix]))
                 return .ipv6(field, set: ipv6Sets.count - 1, negated: match.isNegated)
-            case .prefix, .interface, .family:
+            case .prefix, .interface, .family, .bytes:
                 throw unreadable
             }
         }

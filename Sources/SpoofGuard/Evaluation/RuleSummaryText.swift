@@ -4,10 +4,11 @@
 enum RuleSummaryText {
     static func render(_ rule: Rule, family: TableFamily) -> String {
         let analysis = NftRuleAnalysis(rule, family: family)
+        var link = LinkLayerContext(family: family)
         var words: [String] = analysis.listsTCPDependency ? ["meta l4proto tcp"] : []
         for (index, statement) in rule.statements.enumerated() where !analysis.hiddenDependencies.contains(index) {
             switch statement {
-            case .match(let match): words.append(match.nftText())
+            case .match(let match): words.append(match.nftText(namedField: link.name(match)))
             case .counter: words.append("counter")
             case .limit(let limit): words.append(limit.nftText())
             case .log(let log): words.append(log.nftText())

@@ -22,7 +22,9 @@ struct SymbolicWalk<Address: IPAddressProtocol> {
     func dropped(on path: ReceivePath) -> Area {
         var dropped = Area.empty
         var remaining = Area.all
-        let stage = path == .routed ? program.preroutingChains : program.bridgeChains
+        // A frame still wrapped at the hooks is no IP packet to prerouting (KernelStage.wrappedFrame).
+        let stage = path == .bridged ? program.bridgeChains
+            : scenario.encapsulation.isWrappedForHooks ? [] : program.preroutingChains
         let ingress = program.ingressChains.filter { chain in
             program.chains[chain].deviceTest.map(facts.matches) ?? false
         }
@@ -56,12 +58,23 @@ struct SymbolicWalk<Address: IPAddressProtocol> {
             case .interface(let test, let negated):
                 if facts.matches(test) == negated { return nil }
             case .family(let family, let negated):
-                if (Address.family == family) == negated { return nil }
+                if (scenario.networkFamily(Address.family) == family) == negated { return nil }
             case .ipv4(let field, let set, let negated):
-                guard Address.family == .ipv4 else { return nil }
+                guard scenario.networkFamily(Address.family) == .ipv4 else { return nil }
                 narrow(field, set, negated)
             case .ipv6(let field, let set, let negated):
-                guard Address.family == .ipv6 else { return nil }
+                guard scenario.networkFamily(Address.family) == .ipv6 else { return nil }
+                narrow(field, set, negated)
+            case .linkBytes(let offset, let data, let negated):
+                guard let loaded = scenario.linkLoad(Address.family, offset: offset, count: data.count) else { return nil }
+                if (loaded == data) == negated { return nil }
+            case .linkLookup(let offset, let family, let set, let negated):
+                // The rule reads an address of the wrapped packet: narrow like `ip saddr`;
+                // any other load of an address's length cannot match a packet of this shape.
+                let networkOffset = Int(scenario.encapsulation.networkOffset)
+                guard family == Address.family, offset >= networkOffset,
+                      let (_, field) = HeaderField.address(atNetworkOffset: UInt32(offset - networkOffset),
+                                                           length: family.addressLength, families: [family]) else { return nil }
                 narrow(field, set, negated)
             case .transportIsTCP:
                 if !scenario.isTCP { return nil }
@@ -136,4 +149,19 @@ struct WalkScenario: Hashable, Sendable {
     var isTCP: Bool
     /// Limits (by index) that the packet finds within their rate.
     var limitsWithinRate: Set<Int>
+    /// How the frame carries the packet; one walk per encapsulation the hook can see.
+    var encapsulation: LinkEncapsulation = .untagged
+
+    /// What `meta protocol`/`nfproto` make of the packet: nothing while it is still wrapped.
+    func networkFamily(_ family: AddressFamily) -> AddressFamily? {
+        encapsulation.isWrappedForHooks ? nil : family
+    }
+
+    /// Link-layer bytes that do not depend on the addresses; nil for loads that reach them
+    /// (or anything else of the IP header) or run past it.
+    func linkLoad(_ family: AddressFamily, offset: Int, count: Int) -> [UInt8]? {
+        let header = encapsulation.linkHeader(for: family, networkLength: family == .ipv4 ? 20 : 40)
+        guard offset >= 0, count >= 0, offset + count <= header.count else { return nil }
+        return Array(header[offset..<(offset + count)])
+    }
 }

@@ -44,6 +44,9 @@ public struct PropertyResult: Hashable, Sendable {
     public var interfaceClass: InterfaceClass
     public var family: AddressFamily
     public var path: ReceivePath
+    /// How the frame carries the packet: each encapsulation the hooks see wrapped is proved
+    /// on its own (issue 14).
+    public var encapsulation: LinkEncapsulation = .untagged
     /// How many sources and destinations the property quantifies over.
     public var sources: AddressCount
     public var destinations: AddressCount
@@ -71,6 +74,7 @@ extension Packet {
             text += " \(transport)"
             if let destinationPort { text += "/\(destinationPort)" }
         }
+        if encapsulation.isWrappedForHooks { text += " in \(encapsulation)" }
         return text
     }
 }
@@ -100,7 +104,7 @@ extension VerificationReport {
 
 extension PropertyResult {
     var line: String {
-        let scope = "\(interfaceClass) \(family) \(path)"
+        let scope = "\(interfaceClass) \(family) \(path)" + (encapsulation == .untagged ? "" : " \(encapsulation)")
         guard holds else {
             let example = counterexample!
             var text = "FAIL \(scope): counterexample \(example.packet.displayText) is \(example.verdict.rawValue)"

@@ -35,8 +35,10 @@ public struct Verifier: Sendable {
         var v6 = SharedWork(sources: guarded(.source, IPv6Address.self), destinations: guarded(.destination, IPv6Address.self))
         for interfaceClass in classes {
             for path in paths where !(interfaceClass.role == .loopback && path == .bridged) {
-                results += check(interfaceClass, path, &v4)
-                results += check(interfaceClass, path, &v6)
+                for encapsulation in encapsulations(on: path) {
+                    results += check(interfaceClass, path, encapsulation, &v4)
+                    results += check(interfaceClass, path, encapsulation, &v6)
+                }
             }
         }
         var allNotes = notes
@@ -45,6 +47,15 @@ public struct Verifier: Sendable {
         }
         allNotes += program.unmodeledChains.map { "\($0.tableFamily.rawValue) \($0.table) chain \($0.chain) sits on a hook after routing and is not part of the proof" }
         return VerificationReport(classes: classes, results: results, notes: allNotes)
+    }
+
+    /// The encapsulations proved on `path`: untagged (and so one offloaded tag) always; the
+    /// ones the kernel leaves wrapped wherever a hook sees them wrapped — the bridge hook on
+    /// the bridged path, the ingress hook on both. (On the routed path without an ingress
+    /// hook they never reach a spoofguard chain, nor the IP stack.)
+    func encapsulations(on path: ReceivePath) -> [LinkEncapsulation] {
+        let seenWrapped = path == .bridged || !program.ingressChains.isEmpty
+        return [.untagged] + (seenWrapped ? LinkEncapsulation.guarded : [])
     }
 
     /// The guarded addresses of a field and family; the loopback source is always required.
@@ -77,6 +88,7 @@ public struct Verifier: Sendable {
         struct WalkKey: Hashable {
             var mask: UInt64
             var path: ReceivePath
+            var encapsulation: LinkEncapsulation
         }
         struct OutcomeKey: Hashable {
             var walk: WalkKey
@@ -116,11 +128,15 @@ public struct Verifier: Sendable {
     }
 
     private func check<Address: IPAddressProtocol>(_ interfaceClass: InterfaceClass, _ path: ReceivePath,
+                                                   _ encapsulation: LinkEncapsulation,
                                                    _ shared: inout SharedWork<Address>) -> [PropertyResult] {
         typealias Area = Region<Address>
-        let walk = SharedWork<Address>.WalkKey(mask: InterfaceFacts(name: interfaceClass.name, tests: program.interfaceTests).mask, path: path)
+        let walk = SharedWork<Address>.WalkKey(mask: InterfaceFacts(name: interfaceClass.name, tests: program.interfaceTests).mask,
+                                               path: path, encapsulation: encapsulation)
         let drops = shared.drops[walk] ?? scenarios.map { scenario in
-            (scenario, SymbolicWalk<Address>(program: program, interfaceName: interfaceClass.name, scenario: scenario).dropped(on: path))
+            var scenario = scenario
+            scenario.encapsulation = encapsulation
+            return (scenario, SymbolicWalk<Address>(program: program, interfaceName: interfaceClass.name, scenario: scenario).dropped(on: path))
         }
         shared.drops[walk] = drops
         let family = Address.family
@@ -129,7 +145,7 @@ public struct Verifier: Sendable {
         func result(_ property: VerifiedProperty, sources: AddressCount, destinations: AddressCount,
                     failure: (scenario: WalkScenario, area: Area)?) -> PropertyResult {
             PropertyResult(property: property, interfaceClass: interfaceClass, family: family, path: path,
-                           sources: sources, destinations: destinations,
+                           encapsulation: encapsulation, sources: sources, destinations: destinations,
                            counterexample: failure.flatMap { counterexample($0.area, scenario: $0.scenario, interfaceClass, path) },
                            kernel: nil)
         }
@@ -171,13 +187,15 @@ public struct Verifier: Sendable {
             let guardedSources = shared.guardedSources
             var sourceResult = result(.guardedSourcesDropped, sources: shared.sourceCount, destinations: everything,
                                       failure: outcome(.guardedSourcesDropped) { mustDrop(guardedSources) })
-            if path == .routed { sourceResult.kernel = kernelOverlap(guardedSources, guarding: .source) }
+            // The kernel's address checks see only what reaches the IP stack unwrapped.
+            let kernelSees = path == .routed && !encapsulation.isWrappedForHooks
+            if kernelSees { sourceResult.kernel = kernelOverlap(guardedSources, guarding: .source) }
             results.append(sourceResult)
             if !shared.destinations.isEmpty {
                 let guardedDestinations = shared.guardedDestinations
                 var destinationResult = result(.guardedDestinationsDropped, sources: everything, destinations: shared.destinationCount,
                                                failure: outcome(.guardedDestinationsDropped) { mustDrop(guardedDestinations) })
-                if path == .routed { destinationResult.kernel = kernelOverlap(guardedDestinations, guarding: .destination) }
+                if kernelSees { destinationResult.kernel = kernelOverlap(guardedDestinations, guarding: .destination) }
                 results.append(destinationResult)
             }
             results.append(result(.noCollateralDamage, sources: shared.unguardedSourceCount,
@@ -202,10 +220,11 @@ public struct Verifier: Sendable {
         _ area: Region<Address>, scenario: WalkScenario, _ interfaceClass: InterfaceClass, _ path: ReceivePath
     ) -> Counterexample? {
         guard let (source, destination) = area.example else { return nil }
-        let packet = Packet(inputInterface: InputInterface(name: interfaceClass.name, kind: path == .bridged ? .bridgePort : interfaceClass.kind),
+        var packet = Packet(inputInterface: InputInterface(name: interfaceClass.name, kind: path == .bridged ? .bridgePort : interfaceClass.kind),
                             source: Self.address(source), destination: Self.address(destination),
                             transport: scenario.isTCP ? .tcp : .udp, destinationPort: scenario.isTCP ? 80 : 53,
                             routeLocalnet: true)
+        packet.encapsulation = scenario.encapsulation
         let exceeded = Set(program.limits.indices).subtracting(scenario.limitsWithinRate)
         let relevant = Self.relevantLimits(program)
         var evaluator = Evaluator(program: program, options: .init(kernelChecks: false), exhaustedLimits: exceeded)

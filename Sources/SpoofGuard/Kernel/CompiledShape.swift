@@ -10,7 +10,10 @@ public enum CompiledShape {
         let names = Compiler.Names.self
         var setNames: Set<String> = [names.externalInterfaces, names.internalInterfaces]
         for field in AddressField.allCases {
-            for family in AddressFamily.allCases { setNames.insert(names.addressSet(field, family)) }
+            for family in AddressFamily.allCases {
+                setNames.insert(names.addressSet(field, family))
+                setNames.insert(names.encapsulatedAddressSet(field, family))
+            }
         }
         let chainNames: Set<String> = [names.baseChain(hook), names.logChain]
         return table.sets.allSatisfy { setNames.contains($0.name) } && table.chains.allSatisfy { chainNames.contains($0.name) }

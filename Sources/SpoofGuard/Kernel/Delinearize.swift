@@ -8,6 +8,9 @@ public enum Delinearize {
         case meta(MetaKey)
         case payload(offset: UInt32, length: UInt32)
         case masked(offset: UInt32, length: UInt32, prefixLength: Int)
+        /// A link-layer load, kept raw: spoofguard's encapsulation rules compare and look up
+        /// frame bytes directly (`LinkEncapsulation`).
+        case link(RawPayload)
     }
 
     public static func rule(
@@ -17,6 +20,11 @@ public enum Delinearize {
         var statements: [Statement] = []
         var context = ProtocolContext(table: family)
         var tcpDependency = false
+        var link = LinkLayerContext(family: family)
+        // nft's `meta iiftype ether` before the first Ethernet field of a netdev rule: held
+        // until that field consumes it.
+        var ethernetDependency: KernelExpression?
+        var ethernetEstablished = false
 
         // Registers loaded and not yet read. nft never overwrites a load before using it; a
         // dead load would let a dependency and its address match pair up wrongly (found by
@@ -74,6 +82,8 @@ public enum Delinearize {
             switch expression {
             case let .meta(key, destination):
                 try load(destination, .meta(key), for: expression)
+            case let .payload(base, offset, length, destination) where base == .link:
+                try load(destination, .link(RawPayload(base, offset: offset, length: length)), for: expression)
             case let .payload(base, offset, length, destination):
                 guard base == .network else {
                     let known = ProtocolHeader.allCases.flatMap(\.fields).first { $0.base == base && $0.offset == offset && $0.length == length }
@@ -115,6 +125,24 @@ public enum Delinearize {
                                                              data: data, expression: expression)
                     statements.append(.match(Match(subject, .prefix(prefix!), negated: negated)))
                     context.note(statements.last!)
+                case .meta(let key) where ProtocolHeader.ethernet.selector(in: family) == .meta(key, data)
+                    && !negated && !ethernetEstablished && ethernetDependency == nil:
+                    ethernetDependency = expression
+                case .link(let load):
+                    guard data.count == Int(load.length) else {
+                        throw DelinearizeError(expression: expression, reason: "compares \(data.count) bytes against a \(load.length)-byte load")
+                    }
+                    let match = Match(.payload(load), .bytes(data), negated: negated)
+                    if link.name(match)?.header == .ethernet, !ethernetEstablished {
+                        ethernetEstablished = true
+                        if case .meta? = ProtocolHeader.ethernet.selector(in: family) {
+                            guard ethernetDependency != nil else {
+                                throw DelinearizeError(expression: expression, reason: "loads an Ethernet field without the meta iiftype match nft puts before it")
+                            }
+                            ethernetDependency = nil
+                        }
+                    }
+                    statements.append(.match(match))
                 case .meta, .masked:
                     throw DelinearizeError(expression: expression, reason: "compares a value spoofguard does not model")
                 }
@@ -130,6 +158,8 @@ public enum Delinearize {
                     }
                     statements.append(.match(Match(subject, .set(set), negated: inverted)))
                     context.note(statements.last!)
+                case .link(let load):
+                    statements.append(.match(Match(.payload(load), .set(set), negated: inverted)))
                 case .meta, .masked:
                     throw DelinearizeError(expression: expression, reason: "looks up a value spoofguard does not model")
                 }
@@ -154,6 +184,9 @@ public enum Delinearize {
             case let .verdict(verdict):
                 statements.append(.verdict(verdict))
             }
+        }
+        if let ethernetDependency {
+            throw DelinearizeError(expression: ethernetDependency, reason: "matches the interface type, which spoofguard does not model")
         }
         if tcpDependency {
             throw DelinearizeError(expression: .meta(.l4proto, destination: 1),

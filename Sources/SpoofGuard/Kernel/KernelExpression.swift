@@ -59,6 +59,7 @@ public enum KernelExpression: Hashable, Sendable, CustomStringConvertible {
 public enum MetaKey: UInt32, Hashable, Sendable, CustomStringConvertible {
     case `protocol` = 1
     case inputInterfaceName = 6
+    case inputInterfaceType = 8
     case nfproto = 15
     case l4proto = 16
 
@@ -67,6 +68,7 @@ public enum MetaKey: UInt32, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .protocol: 2
         case .inputInterfaceName: 16
+        case .inputInterfaceType: 2
         case .nfproto, .l4proto: 1
         }
     }
@@ -75,6 +77,7 @@ public enum MetaKey: UInt32, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .protocol: "protocol"
         case .inputInterfaceName: "iifname"
+        case .inputInterfaceType: "iiftype"
         case .nfproto: "nfproto"
         case .l4proto: "l4proto"
         }

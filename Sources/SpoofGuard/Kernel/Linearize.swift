@@ -15,6 +15,8 @@ public enum Linearize {
             output += [.meta(key, destination: register), .cmp(.equal, source: register, data: value)]
         }
         var context = ProtocolContext(table: family)
+        var link = LinkLayerContext(family: family)
+        var ethernetEstablished = false
 
         func requireFamily(_ addressFamily: AddressFamily) throws(LinearizeError) {
             if let (key, value) = try context.require(addressFamily) {
@@ -34,7 +36,7 @@ public enum Linearize {
                         output.append(.lookup(set: name, setID: setIDs[name], source: register, inverted: match.isNegated))
                     case .interface(let pattern):
                         output.append(.cmp(op, source: register, data: try interfaceBytes(pattern)))
-                    case .prefix, .family:
+                    case .prefix, .family, .bytes:
                         throw LinearizeError("iifname cannot match \(match.value.nftText())")
                     }
                 case .address(let addressFamily, let field):
@@ -51,8 +53,30 @@ public enum Linearize {
                         }
                         try requireFamily(addressFamily)
                         output += prefixMatch(prefix, field: headerField, op: op)
-                    case .interface, .family:
+                    case .interface, .family, .bytes:
                         throw LinearizeError("\(headerField) cannot match \(match.value.nftText())")
+                    }
+                case .payload(let load):
+                    // A raw load needs no dependency: the rule's own link-layer matches select
+                    // the header. Only the first field nft reads as Ethernet's gets the
+                    // device-type check a netdev table needs.
+                    if link.name(match)?.header == .ethernet, !ethernetEstablished {
+                        ethernetEstablished = true
+                        if case let .meta(key, value)? = ProtocolHeader.ethernet.selector(in: family) {
+                            output += [.meta(key, destination: register), .cmp(.equal, source: register, data: value)]
+                        }
+                    }
+                    output.append(.payload(load.base, offset: load.offset, length: load.length, destination: register))
+                    switch match.value {
+                    case .bytes(let data):
+                        guard data.count == Int(load.length) else {
+                            throw LinearizeError("\(load) cannot be compared with \(data.count) bytes")
+                        }
+                        output.append(.cmp(op, source: register, data: data))
+                    case .set(let name):
+                        output.append(.lookup(set: name, setID: setIDs[name], source: register, inverted: match.isNegated))
+                    case .interface, .prefix, .family:
+                        throw LinearizeError("\(load) cannot match \(match.value.nftText())")
                     }
                 case .networkFamily:
                     guard case .family(let addressFamily) = match.value else {

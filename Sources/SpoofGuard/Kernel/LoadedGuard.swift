@@ -93,12 +93,18 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
                     case .interface(let pattern): [pattern.description]
                     case .prefix(.v4(let prefix)): [IPv4Set.describe(prefix.range)]
                     case .prefix(.v6(let prefix)): [IPv6Set.describe(prefix.range)]
-                    case .family: []
+                    case .family, .bytes: []
                     }
                     switch match.subject {
                     case .inputInterfaceName: match.isNegated ? excluded.add(values) : guarded.add(values)
                     case .address(_, .source): if !match.isNegated { sources.add(values) }
                     case .address(_, .destination): if !match.isNegated { destinations.add(values) }
+                    case .payload(let load):
+                        switch load.encapsulatedAddress?.field {
+                        case .source?: if !match.isNegated { sources.add(values) }
+                        case .destination?: if !match.isNegated { destinations.add(values) }
+                        case nil: break
+                        }
                     case .networkFamily: break
                     }
                 }
@@ -153,7 +159,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
             case .set(let name):
                 guard case .interfaces(let patterns)? = table.set(named: name)?.elements else { return false }
                 hit = patterns.contains { $0.matches(interface) }
-            case .prefix, .family: return false
+            case .prefix, .family, .bytes: return false
             }
             if hit == match.isNegated { return false }
         }

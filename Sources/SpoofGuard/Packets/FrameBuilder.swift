@@ -17,12 +17,17 @@ public enum FrameBuilder {
     public static let tcpFlagsRSTACK: UInt8 = 0x14
 
     /// The frame for `packet`: destination MAC, source MAC, an optional 802.1Q tag, the EtherType,
-    /// then `ipDatagram(packet)`.
+    /// then `ipDatagram(packet)`. A packet with an encapsulation (tag stack, PPPoE session) is
+    /// framed in it instead, and `vlanID` is not used.
     public static func ethernetFrame(
         _ packet: Packet, source: MACAddress, destination: MACAddress, vlanID: UInt16? = nil,
         hopLimit: UInt8 = 64, identification: UInt16 = 0
     ) -> [UInt8] {
         var frame = destination.bytes + source.bytes
+        if packet.encapsulation != .untagged {
+            let datagram = ipDatagram(packet, hopLimit: hopLimit, identification: identification)
+            return frame + packet.encapsulation.linkHeader(for: packet.family, networkLength: datagram.count).dropFirst(12) + datagram
+        }
         if let vlanID {
             precondition(vlanID > 0 && vlanID < 4095, "VLAN id \(vlanID) is outside 1...4094")
             frame.appendFrameField(etherTypeVLAN)

@@ -1,6 +1,6 @@
 /// The keys of one packet object and their checks.
 struct JSONPacketFields {
-    static let keys = ["iif", "iif_kind", "src", "dst", "proto", "sport", "dport", "length", "route_localnet", "expect"]
+    static let keys = ["iif", "iif_kind", "src", "dst", "proto", "sport", "dport", "length", "route_localnet", "expect", "encapsulation"]
     static let protocolNames: [(String, UInt8)] = [
         ("tcp", 6), ("udp", 17), ("icmp", 1), ("icmpv6", 58), ("sctp", 132), ("udplite", 136), ("dccp", 33),
         ("gre", 47), ("esp", 50), ("ah", 51),
@@ -18,7 +18,7 @@ struct JSONPacketFields {
                          reason: reason, fix: fix)
     }
 
-    /// The members of one object by key, without hashing (there are ten keys).
+    /// The members of one object by key, without hashing (there are eleven keys).
     struct MembersByKey {
         var slots = [JSONMember?](repeating: nil, count: JSONPacketFields.keys.count)
         subscript(key: String) -> JSONMember? {
@@ -74,6 +74,16 @@ struct JSONPacketFields {
         var routeLocalnet = false
         if let member = byKey["route_localnet"] { routeLocalnet = try boolean(member, key: "route_localnet") }
 
+        var encapsulation = LinkEncapsulation.untagged
+        if let member = byKey["encapsulation"] {
+            let text = try string(member, key: "encapsulation")
+            guard let parsed = LinkEncapsulation(name: text) else {
+                throw error(member, key: "encapsulation", "\"\(text)\" is not a link-layer encapsulation",
+                            fix: "write the tags outermost first and PPPoE last, joined by +: \"802.1Q\", \"802.1ad+802.1Q\", \"PPPoE\", \"802.1Q+PPPoE\", or \"untagged\"")
+            }
+            encapsulation = parsed
+        }
+
         var expected: ExpectedVerdict?
         if let member = byKey["expect"] {
             let text = try string(member, key: "expect")
@@ -106,9 +116,11 @@ struct JSONPacketFields {
             throw error(nil, key: "iif", "is missing, and no --iif was given",
                         fix: "add \"iif\": \"eth0\" (the interface the packet arrived on) or pass --iif NAME")
         }
-        return Packet(inputInterface: interface, source: source, destination: destination, transport: transport,
-                      sourcePort: sourcePort, destinationPort: destinationPort, length: length,
-                      routeLocalnet: routeLocalnet, expected: expected)
+        var packet = Packet(inputInterface: interface, source: source, destination: destination, transport: transport,
+                            sourcePort: sourcePort, destinationPort: destinationPort, length: length,
+                            routeLocalnet: routeLocalnet, expected: expected)
+        packet.encapsulation = encapsulation
+        return packet
     }
 
     private func interface(named name: String, _ member: JSONMember) throws(PacketInputError) -> InputInterface {

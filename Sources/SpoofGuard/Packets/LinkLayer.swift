@@ -67,8 +67,10 @@ struct DecodedIP {
     }
 
     func packet(on interface: InputInterface) -> Packet {
-        Packet(inputInterface: interface, source: source, destination: destination, transport: transport,
-               sourcePort: sourcePort, destinationPort: destinationPort, length: length)
+        var packet = Packet(inputInterface: interface, source: source, destination: destination, transport: transport,
+                            sourcePort: sourcePort, destinationPort: destinationPort, length: length)
+        packet.encapsulation = fields.encapsulation
+        return packet
     }
 }
 
@@ -92,16 +94,37 @@ enum FrameDecoder {
             if let problem = need(14, "Ethernet") { return .bad(problem) }
             var etherType = reader.u16(start + 12)
             var offset = start + 14
-            var tags = 0
-            // 802.1Q, 802.1ad and the pre-standard 0x9100 QinQ tag, possibly stacked.
-            while etherType == 0x8100 || etherType == 0x88A8 || etherType == 0x9100 {
-                tags += 1
-                guard tags <= 8 else { return .bad("more than 8 stacked VLAN tags") }
-                guard end - offset >= 4 else { return .bad("VLAN tag \(tags) truncated") }
+            var encapsulation = LinkEncapsulation.untagged
+            // 802.1Q, 802.1ad and the pre-standard 0x9100 QinQ tag, possibly stacked: kept,
+            // because the kernel unwraps only one of them before the bridge and ingress hooks.
+            while let tpid = EtherType(rawValue: etherType), tpid.header == .vlan {
+                guard encapsulation.tags.count < LinkEncapsulation.maximumTags else {
+                    return .bad("more than \(LinkEncapsulation.maximumTags) stacked VLAN tags")
+                }
+                guard end - offset >= 4 else { return .bad("VLAN tag \(encapsulation.tags.count + 1) truncated") }
+                encapsulation.tags.append(LinkEncapsulation.Tag(tpid, tci: reader.u16(offset)))
                 etherType = reader.u16(offset + 2)
                 offset += 4
             }
-            return decodeEtherType(etherType, reader, start: offset, end: end, truncated: truncated)
+            if etherType == EtherType.pppoeSession.rawValue {
+                // RFC 2516 §4: ver/type, code, session id, length, then the PPP protocol.
+                let header = Int(ProtocolHeader.pppoeSession.length)
+                guard end - offset >= header else {
+                    return .bad("PPPoE session header truncated: \(end - offset) of \(header) bytes captured")
+                }
+                encapsulation.pppoeSession = reader.u16(offset + 2)
+                let pppProtocol = reader.u16(offset + 6)
+                offset += header
+                etherType = switch pppProtocol {
+                case PPPProtocol.ipv4: EtherType.ipv4.rawValue
+                case PPPProtocol.ipv6: EtherType.ipv6.rawValue
+                default: 0   // LCP, IPCP, …: not IP
+                }
+            }
+            let outcome = decodeEtherType(etherType, reader, start: offset, end: end, truncated: truncated)
+            guard case .ip(var ip) = outcome, encapsulation != .untagged else { return outcome }
+            ip.fields.encapsulation = encapsulation
+            return .ip(ip)
         case .linuxSLL:
             if let problem = need(16, "Linux cooked (SLL)") { return .bad(problem) }
             if reader.u16(start) == 4 { return .outgoing }  // PACKET_OUTGOING

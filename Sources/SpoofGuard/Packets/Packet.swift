@@ -13,6 +13,8 @@ public struct Packet: Hashable, Sendable {
     public var routeLocalnet: Bool
     /// The verdict the input file expects, if it says (`"expect": "drop"`).
     public var expected: ExpectedVerdict?
+    /// The tags and PPPoE session the frame carried the packet in.
+    public var encapsulation: LinkEncapsulation = .untagged
 
     public init(inputInterface: InputInterface, source: IPAddress, destination: IPAddress,
                 transport: TransportProtocol? = nil, sourcePort: UInt16? = nil, destinationPort: UInt16? = nil,

@@ -33,7 +33,18 @@ public struct PacketIterator {
     }
 
     /// `--iif`: the interface every packet is taken to arrive on, if one was given.
-    public var fixedInterface: InputInterface? { resolver.override }
+    public var fixedInterface: InputInterface? {
+        resolver.override.map { interface in
+            var interface = interface
+            if let interfaceKind { interface.kind = interfaceKind }
+            return interface
+        }
+    }
+
+    /// `--iif-kind`: what kind of device every packet arrived on, which a capture cannot say
+    /// (a bridge port's frames take the bridge path, not the routed one). nil keeps each
+    /// packet's own (JSON `iif_kind`, else loopback for `lo` and ordinary otherwise).
+    public var interfaceKind: InputInterface.Kind?
 
     /// Whether the input is a capture, whose packets carry nothing but their frame and
     /// interface (no route_localnet, no expectation): what `forEachCapturedFrame` reads.
@@ -46,11 +57,13 @@ public struct PacketIterator {
         while true {
             let step = decoder.step()
             switch step {
-            case .packet(let packet):
+            case .packet(var packet):
                 counts.packets += 1
+                if let interfaceKind { packet.inputInterface.kind = interfaceKind }
                 return packet
-            case .ip(let ip, let interface):
+            case .ip(let ip, var interface):
                 counts.packets += 1
+                if let interfaceKind { interface.kind = interfaceKind }
                 return ip.packet(on: interface)
             default:
                 guard try account(step) else { return nil }

@@ -2,12 +2,16 @@
 protocol CapturedFrameSink {
     mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool)
     mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool)
+    /// A packet that arrived tagged or in PPPoE: its fate depends on more than its addresses.
+    mutating func encapsulated(_ fields: PacketFields)
 }
 
 extension CapturedFrameSink {
     @inline(__always)
     mutating func add(_ fields: PacketFields) {
-        if fields.family == .ipv4 {
+        if fields.encapsulation != .untagged {
+            encapsulated(fields)
+        } else if fields.family == .ipv4 {
             ipv4(source: fields.source4, destination: fields.destination4, isTCP: fields.isTCP)
         } else {
             ipv6(source: fields.source6, destination: fields.destination6, isTCP: fields.isTCP)

@@ -65,6 +65,7 @@ struct ProtocolContext {
                 case .networkFamily: return false
                 case .address(let addressFamily, _): return addressFamily == family
                 case .inputInterfaceName: continue
+                case .payload: return false
                 }
             case .reject: return true
             case .counter, .limit, .log, .verdict: return false
@@ -81,7 +82,7 @@ extension Match {
         case .address(let family, _): family
         case .networkFamily:
             if !isNegated, case .family(let family) = value { family } else { nil }
-        case .inputInterfaceName: nil
+        case .inputInterfaceName, .payload: nil
         }
     }
 }

@@ -81,7 +81,10 @@ public enum ProtocolHeader: String, Hashable, Sendable, CaseIterable, CustomStri
         case (.ipv6, .netdev), (.ipv6, .bridge): .meta(.protocol, EtherType.ipv6.bytes)
         case (.tcp, .ip), (.tcp, .ip6), (.tcp, .inet), (.tcp, .netdev), (.tcp, .bridge):
             .meta(.l4proto, [NetworkProtocolNumbers.tcp])
-        case (.ethernet, .netdev), (.ethernet, .bridge): .implied
+        // A bridge port is always Ethernet; a netdev device need not be, and nft puts
+        // `meta iiftype ether` before the first Ethernet field (seen in --debug=netlink).
+        case (.ethernet, .bridge): .implied
+        case (.ethernet, .netdev): .meta(.inputInterfaceType, NetworkProtocolNumbers.arphrdEther)
         case (.vlan, .netdev), (.vlan, .bridge), (.pppoeSession, .netdev), (.pppoeSession, .bridge): .linkLayerType
         case (.ipv4, _), (.ipv6, _), (.tcp, _), (.ethernet, _), (.vlan, _), (.pppoeSession, _): nil
         }
@@ -158,16 +161,42 @@ public enum EtherType: UInt16, Hashable, Sendable, CaseIterable {
     case ipv6 = 0x86dd
     case vlan8021Q = 0x8100
     case vlan8021AD = 0x88a8
+    /// The pre-standard QinQ tag some switches still send; the kernel does not offload it.
+    case vlan9100 = 0x9100
     case pppoeSession = 0x8864
 
     public var bytes: [UInt8] { [UInt8(rawValue >> 8), UInt8(rawValue & 0xff)] }
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 2 else { return nil }
+        self.init(rawValue: UInt16(bytes[0]) << 8 | UInt16(bytes[1]))
+    }
+
+    /// The tags the kernel moves into skb metadata before the ingress and bridge hooks
+    /// (`eth_type_vlan`), and that nft's protocol context reads a `vlan` header behind.
+    public var isOffloadedTag: Bool { self == .vlan8021Q || self == .vlan8021AD }
+
+    /// `0x8864`.
+    public var hex: String { NftSyntax.hex(bytes, minimumDigits: 4) }
+
+    /// As nft 1.0.6 lists an `ether type`/`vlan type` value: its symbol from nft's
+    /// ethertype table, else four hex digits.
+    public var nftName: String {
+        switch self {
+        case .ipv4: "ip"
+        case .ipv6: "ip6"
+        case .vlan8021Q: "8021q"
+        case .vlan8021AD: "8021ad"
+        case .pppoeSession, .vlan9100: hex
+        }
+    }
 
     /// The header a frame with this EtherType carries next.
     public var header: ProtocolHeader {
         switch self {
         case .ipv4: .ipv4
         case .ipv6: .ipv6
-        case .vlan8021Q, .vlan8021AD: .vlan
+        case .vlan8021Q, .vlan8021AD, .vlan9100: .vlan
         case .pppoeSession: .pppoeSession
         }
     }
@@ -180,4 +209,6 @@ public enum NetworkProtocolNumbers {
     public static let nfprotoIPv6: UInt8 = 10
     /// IANA protocol number of TCP, the value `meta l4proto` loads.
     public static let tcp: UInt8 = 6
+    /// `ARPHRD_ETHER` (linux/if_arp.h) as `meta iiftype` loads it: a u16 in host order.
+    public static let arphrdEther: [UInt8] = [1, 0]
 }

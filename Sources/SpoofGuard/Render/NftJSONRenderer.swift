@@ -57,7 +57,8 @@ public enum NftJSONRenderer {
     static func setObject(_ set: NamedSet, in table: Table) -> OrderedJSON {
         var members: [(key: String, value: OrderedJSON)] = [
             ("family", .string(table.family.rawValue)), ("table", .string(table.name)),
-            ("name", .string(set.name)), ("type", .string(set.key.rawValue)),
+            // nft 1.0.6 lists a `typeof` raw set as `"type": "integer"` and reads no typeof from JSON.
+            ("name", .string(set.name)), ("type", .string(set.rawKey == nil ? set.key.rawValue : "integer")),
         ]
         let flags = NftSyntax.setFlags(set.flags)
         if !flags.isEmpty { members.append(("flags", .array(flags.map(OrderedJSON.string)))) }

@@ -33,12 +33,13 @@ enum NftTextForm {
 enum NftRuleText {
     static func render(_ rule: Rule, family: TableFamily, form: NftTextForm) -> String {
         let analysis = NftRuleAnalysis(rule, family: family)
+        var link = LinkLayerContext(family: family)
         var words: [String] = []
         if form == .listing && analysis.listsTCPDependency { words.append("meta l4proto tcp") }
         for (index, statement) in rule.statements.enumerated() {
             if form == .listing && analysis.hiddenDependencies.contains(index) { continue }
             switch statement {
-            case .match(let match): words.append(match.nftText())
+            case .match(let match): words.append(match.nftText(namedField: link.name(match)))
             case .counter(let counter): words.append(counter.nftText())
             case .limit(let limit): words.append(limit.nftText())
             case .log(let log): words.append(log.nftText())
@@ -51,3 +52,4 @@ enum NftRuleText {
         return words.joined(separator: " ")
     }
 }
+

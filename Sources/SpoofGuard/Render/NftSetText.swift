@@ -26,6 +26,29 @@ enum NftSetText {
         return text + " }"
     }
 
+    /// A `typeof` set over a raw load holds nft integers: it lists them as hex (`0x1`,
+    /// `0x7f000000-0x7fffffff`), ranges never folded into prefixes, five to a line.
+    static func integerElementsBlock(_ elements: SetElements) -> String? {
+        func hex<T: FixedWidthInteger>(_ value: T) -> String {
+            NftSyntax.hex(withUnsafeBytes(of: value.bigEndian) { Array($0) })
+        }
+        func text<T: FixedWidthInteger>(_ range: ClosedRange<T>) -> String {
+            range.lowerBound == range.upperBound ? hex(range.lowerBound) : hex(range.lowerBound) + "-" + hex(range.upperBound)
+        }
+        let texts: [String] = switch elements {
+        case .ipv4(let set): set.ranges.map(text)
+        case .ipv6(let set): set.ranges.map(text)
+        case .interfaces: []
+        }
+        guard !texts.isEmpty else { return nil }
+        var text = "{ "
+        for (index, element) in texts.enumerated() {
+            if index > 0 { text += index % 5 == 0 ? newline : ", " }
+            text += element
+        }
+        return text + " }"
+    }
+
     /// The kernel keeps an interval set's keys big-endian and nft lists them in `memcmp` order.
     /// A hash set of names is listed in order of the key read as a little-endian integer
     /// (nft stores strings host-endian): shorter names first, then by their last byte.

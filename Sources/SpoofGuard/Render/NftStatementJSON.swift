@@ -13,6 +13,9 @@ extension MatchSubject {
         case .networkFamily: ["meta": ["key": "nfproto"]]
         case .address(let family, let field):
             HeaderField.address(family, field).nftJSON
+        case .payload(let load):
+            ["payload": ["base": .string(load.base.nftShortName), "offset": .unsigned(UInt64(load.offset * 8)),
+                         "len": .unsigned(UInt64(load.length * 8))]]
         }
     }
 }
@@ -32,6 +35,7 @@ extension MatchValue {
         case .family(let family): .string(family == .ipv4 ? "ipv4" : "ipv6")
         case .prefix(.v4(let prefix)): NftJSONRenderer.prefixValue(prefix)
         case .prefix(.v6(let prefix)): NftJSONRenderer.prefixValue(prefix)
+        case .bytes(let bytes): .string(NftSyntax.hex(bytes))
         }
     }
 }

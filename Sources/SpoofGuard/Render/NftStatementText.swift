@@ -1,12 +1,19 @@
 /// nft's spelling of each IR statement. Everything that depends on the rest of the rule
 /// (which family a `reject` answers in, dependencies nft hides) lives in `NftRuleText`.
 extension Match {
-    func nftText() -> String {
+    /// - Parameter namedField: the header field nft's protocol context names a raw load by
+    ///   (`ether type`, `vlan type`), found by `LinkLayerContext`; its value is then an EtherType.
+    func nftText(namedField: HeaderField? = nil) -> String {
         let subjectText: String
         switch subject {
         case .inputInterfaceName: subjectText = "iifname"
         case .address(let family, let field): subjectText = HeaderField.address(family, field).description
         case .networkFamily: subjectText = "meta nfproto"
+        case .payload(let load):
+            if let namedField, case .bytes(let data) = value, let type = EtherType(bytes: data) {
+                return "\(namedField)" + (isNegated ? " != " : " ") + type.nftName
+            }
+            subjectText = load.description
         }
         return subjectText + (isNegated ? " != " : " ") + value.nftText()
     }
@@ -19,6 +26,7 @@ extension MatchValue {
         case .interface(let pattern): NftSyntax.quoted(pattern.description)
         case .prefix(let prefix): NftSyntax.addressText(prefix)
         case .family(let family): family == .ipv4 ? "ipv4" : "ipv6"
+        case .bytes(let bytes): NftSyntax.hex(bytes)
         }
     }
 }

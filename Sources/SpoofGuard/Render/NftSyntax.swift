@@ -5,6 +5,18 @@ enum NftSyntax {
     /// as it is, and one with `"` cannot be written at all (see `RenderProblem`).
     static func quoted(_ string: String) -> String { "\"" + string + "\"" }
 
+    /// Big-endian bytes as nft prints an integer: `0x` and lower-case hex without leading
+    /// zeros (`0x21` for the two bytes 00 21), padded to `minimumDigits`.
+    static func hex(_ bytes: [UInt8], minimumDigits: Int = 1) -> String {
+        let full: String = bytes.map { byte in
+            let text = String(byte, radix: 16)
+            return text.count == 1 ? "0" + text : text
+        }.joined()
+        var digits = String(full.drop(while: { (c: Character) in c == "0" }))
+        while digits.count < minimumDigits { digits = "0" + digits }
+        return "0x" + digits
+    }
+
     /// `priority raw`, `priority filter + 10`, `priority -289`: nft names a priority when it is
     /// within 10 of a standard one that is valid for the family and hook.
     static func priority(_ priority: Priority, family: TableFamily, hook: Hook) -> String {

@@ -53,11 +53,13 @@ public enum NftTextRenderer {
     }
 
     static func setText(_ set: NamedSet) -> String {
-        var text = "\tset \(set.name) {\n\t\ttype \(set.key.rawValue)\n"
+        let type = set.rawKey.map { "typeof \($0)" } ?? "type \(set.key.rawValue)"
+        var text = "\tset \(set.name) {\n\t\t\(type)\n"
         let flags = NftSyntax.setFlags(set.flags)
         if !flags.isEmpty { text += "\t\tflags " + flags.joined(separator: ",") + "\n" }
         if let comment = set.comment { text += "\t\tcomment " + NftSyntax.quoted(comment) + "\n" }
-        if let elements = NftSetText.elementsBlock(set.elements, flags: set.flags) {
+        if let elements = set.rawKey == nil ? NftSetText.elementsBlock(set.elements, flags: set.flags)
+            : NftSetText.integerElementsBlock(set.elements) {
             text += "\t\telements = " + elements + "\n"
         }
         return text + "\t}\n"

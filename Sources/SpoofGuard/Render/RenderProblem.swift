@@ -111,6 +111,21 @@ public struct RenderProblem: Hashable, Sendable, CustomStringConvertible {
         return problems
     }
 
+    /// What the JSON renderer cannot write for nft 1.0.6 on top of `problems(in:)`: its JSON
+    /// parser takes no `typeof`, so a set keyed by a raw load (the encapsulation guards of the
+    /// bridge and ingress hooks) cannot be declared — and leaving those rules out would load
+    /// a weaker guard than the policy says.
+    public static func jsonProblems(in ruleset: Ruleset) -> [RenderProblem] {
+        ruleset.tables.flatMap { table in
+            table.sets.compactMap { set in
+                set.rawKey.map { key in
+                    RenderProblem(location: "table \(table.family.rawValue) \(table.name), set \(set.name)",
+                                  reason: "is declared typeof \(key), which nft 1.0.6 cannot read from JSON; use the nft format")
+                }
+            }
+        }
+    }
+
     /// nft's identifier: a letter, then letters, digits, `_`, `-`, `.`, `/` (as its scanner reads them).
     static func isIdentifier(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first.isASCIILetter else { return false }

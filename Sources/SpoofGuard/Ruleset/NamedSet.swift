@@ -4,15 +4,24 @@ public struct NamedSet: Hashable, Sendable {
     public var flags: SetFlags
     public var elements: SetElements
     public var comment: String?
+    /// `typeof @ll,272,32`: a set looked up with raw payload loads. nft 1.0.6 refuses to look a
+    /// raw load up in an `ipv4_addr` set (datatype mismatch), so such a set holds the same
+    /// addresses under nft's integer type, and the load it was declared with is kept in its
+    /// user data for `nft list`.
+    public var rawKey: RawPayload?
 
-    public init(name: String, flags: SetFlags = [], elements: SetElements, comment: String? = nil) {
+    public init(name: String, flags: SetFlags = [], elements: SetElements, comment: String? = nil, rawKey: RawPayload? = nil) {
         self.name = name
         self.flags = flags
         self.elements = elements
         self.comment = comment
+        self.rawKey = rawKey
     }
 
     public var key: SetKey { elements.key }
+
+    /// NFTA_SET_KEY_TYPE: nft's integer type (4) for a raw-keyed set, else the key's type.
+    public var keyTypeID: UInt32 { rawKey == nil ? key.typeID : SetKey.integerTypeID }
 }
 
 /// `NFT_SET_*` flags.
@@ -29,6 +38,9 @@ public enum SetKey: String, Hashable, Sendable, CaseIterable {
     case ipv4Address = "ipv4_addr"
     case ipv6Address = "ipv6_addr"
     case interfaceName = "ifname"
+
+    /// nft's `TYPE_INTEGER`, the key type of a `typeof` set over a raw payload load.
+    public static let integerTypeID: UInt32 = 4
 
     /// nft's datatype id (stored in NFTA_SET_KEY_TYPE).
     public var typeID: UInt32 {

@@ -32,6 +32,9 @@ public enum MatchSubject: Hashable, Sendable {
     case address(AddressFamily, AddressField)
     /// `meta nfproto` (inet family): which protocol family the packet is.
     case networkFamily
+    /// A raw payload load (`@ll,160,16`); nft names it (`ether type`, `vlan type`) where
+    /// its protocol context knows the header.
+    case payload(RawPayload)
 }
 
 public enum AddressField: String, Hashable, Sendable, CaseIterable {
@@ -56,6 +59,8 @@ public enum MatchValue: Hashable, Sendable {
     case interface(InterfacePattern)
     case prefix(IPPrefix)
     case family(AddressFamily)
+    /// Bytes compared with a raw payload load, in network byte order.
+    case bytes([UInt8])
 }
 
 /// A counter; values are zero in compiled rules and carry the kernel's counts when read back

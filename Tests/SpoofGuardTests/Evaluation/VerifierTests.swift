@@ -21,6 +21,31 @@ import Testing
         #expect(report.text.hasPrefix("PROVED"))
     }
 
+    /// Issue 14: each encapsulation a hook sees wrapped is its own dimension. With the bridge
+    /// guards for PPPoE missing (their rules gone), only the PPPoE checks fail, each with a
+    /// PPPoE frame that the bridge lets through; everything else stays proved.
+    @Test func eachEncapsulationIsProvedOnItsOwn() throws {
+        let policy = try Policy.decode(Array(#"{"version":1,"external":["eth1"],"hooks":["prerouting","bridge"]}"#.utf8), source: "test")
+        let compiled = Compiler.compile(policy)
+        let proved = try Self.report(policy, ruleset: compiled)
+        #expect(proved.holds, "\(proved.text)")
+        let dimensions = Set(proved.results.map { "\($0.path) \($0.encapsulation)" })
+        #expect(dimensions == ["routed untagged", "bridged untagged", "bridged 802.1ad+802.1Q", "bridged 802.1Q+802.1Q", "bridged PPPoE", "bridged 802.1Q+PPPoE"])
+
+        var weakened = compiled
+        weakened.tables[1].chains[0].rules.removeAll { $0.comment?.hasSuffix(" PPPoE") == true && $0.comment?.contains("+") == false }
+        let report = try Self.report(policy, ruleset: weakened)
+        #expect(!report.holds)
+        #expect(Set(report.failures.map(\.encapsulation.description)) == ["PPPoE"])
+        #expect(Set(report.failures.map(\.property)) == [.guardedSourcesDropped, .guardedDestinationsDropped])
+        let failure = try #require(report.failures.first { $0.property == .guardedSourcesDropped && $0.family == .ipv4 })
+        let example = try #require(failure.counterexample)
+        #expect(example.packet.encapsulation.pppoeSession != nil && example.packet.encapsulation.tags.isEmpty)
+        #expect(example.verdict == .accepted)
+        #expect(report.text.contains("FAIL external eth1 IPv4 bridged PPPoE: counterexample eth1 127.0.0.1 -> "), "\(report.text)")
+        #expect(report.text.contains(" in PPPoE is accepted"), "\(report.text)")
+    }
+
     @Test func kernelOverlapIsReportedNotRelied() throws {
         let report = try Self.report(F.policy())
         let ipv4 = try #require(report.results.first { $0.property == .guardedSourcesDropped && $0.family == .ipv4 })

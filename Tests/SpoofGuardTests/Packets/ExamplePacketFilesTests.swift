@@ -51,10 +51,28 @@ struct ExamplePacketFilesTests {
         return capture.bytes
     }
 
+    /// Issue 14's frames as a bridge port captures them: loopback sources in QinQ, double
+    /// 802.1Q, PPPoE and 802.1Q+PPPoE frames, then a legitimate QinQ frame and PPPoE LCP.
+    static func bridgedEncapsulatedPcap() -> [UInt8] {
+        let v4 = Frames.ipv4(src: "127.0.0.1", dst: "198.51.100.7", proto: 17, sport: 40000, dport: 53)
+        let v6 = Frames.ipv6(src: "::1", dst: "2001:db8::7", proto: 17, sport: 40000, dport: 53)
+        var capture = PcapWriter(linkType: 1)
+        capture.add(Frames.ethernetIP(v4, tags: [0x88A8, 0x8100]))
+        capture.add(Frames.ethernetIP(v6, tags: [0x88A8, 0x8100]))
+        capture.add(Frames.ethernetIP(v4, tags: [0x8100, 0x8100]))
+        capture.add(EncapsulatedCaptureTests.pppoe(v4, pppProtocol: 0x0021))
+        capture.add(EncapsulatedCaptureTests.pppoe(v6, pppProtocol: 0x0057))
+        capture.add(EncapsulatedCaptureTests.pppoe(v4, pppProtocol: 0x0021, tags: [0x8100]))
+        capture.add(Frames.ethernetIP(Frames.ipv4(src: "192.0.2.9", dst: "198.51.100.7", proto: 17, sport: 40000, dport: 53), tags: [0x88A8, 0x8100]))
+        capture.add(EncapsulatedCaptureTests.pppoe([0xc0, 0x21, 1, 1, 0, 4], pppProtocol: 0xc021))
+        return capture.bytes
+    }
+
     static let files: [(String, [UInt8])] = [
         ("packets.json", Array(packetsJSON().utf8)),
         ("packets.jsonl", Array(packetsJSONLines().utf8)),
         ("interfaces.pcapng", interfacesPcapng()),
+        ("bridged-encapsulated.pcap", bridgedEncapsulatedPcap()),
     ]
 
     @Test("the committed sample files are what the generator writes")

@@ -108,6 +108,31 @@ import Testing
         #expect(Array(v6[12..<14]) == [0x86, 0xDD])
     }
 
+    /// QinQ and PPPoE frames as the standards lay them out (IEEE 802.1ad, RFC 2516 §4 and
+    /// RFC 1661 §2), and the offsets the compiler's selectors read them at.
+    @Test func encapsulatedFrames() {
+        var p = packet("127.0.0.1", "198.51.100.7", .udp)
+        let plain = FrameBuilder.ethernetFrame(p, source: mac1, destination: mac2)
+        p.encapsulation = LinkEncapsulation(tags: [.init(.vlan8021AD, tci: 100), .init(.vlan8021Q, tci: 7)])
+        let qinq = FrameBuilder.ethernetFrame(p, source: mac1, destination: mac2, vlanID: 9)
+        #expect(Array(qinq[12..<22]) == [0x88, 0xa8, 0x00, 0x64, 0x81, 0x00, 0x00, 0x07, 0x08, 0x00])
+        #expect(Array(qinq[22...]) == Array(plain[14...]))
+        #expect(p.encapsulation.networkOffset == 22)
+
+        p.encapsulation = LinkEncapsulation(tags: [.init(.vlan8021Q, tci: 7)], pppoeSession: 0x1234)
+        let pppoe = FrameBuilder.ethernetFrame(p, source: mac1, destination: mac2)
+        let datagramLength = plain.count - 14
+        #expect(Array(pppoe[12..<26]) == [0x81, 0x00, 0x00, 0x07, 0x88, 0x64, 0x11, 0x00, 0x12, 0x34,
+                                          0x00, UInt8(datagramLength + 2), 0x00, 0x21])
+        #expect(Array(pppoe[26...]) == Array(plain[14...]))
+        for selector in p.encapsulation.selectors(for: .ipv4) {
+            let offset = Int(selector.frameOffset)
+            #expect(Array(pppoe[offset..<(offset + Int(selector.field.length))]) == selector.value, "\(selector.field)")
+        }
+        // nft 1.0.6 lists a raw load after a vlan type at a wrong offset: the PPP protocol goes first.
+        #expect(p.encapsulation.selectors(for: .ipv4).first?.field == ProtocolHeader.pppoeSession.field(named: "protocol"))
+    }
+
     @Test func headersOnlyWhenLengthIsTooSmall() {
         #expect(FrameBuilder.ipDatagram(packet("192.0.2.2", "192.0.2.1", .tcp, length: 10)).count == 40)
         #expect(FrameBuilder.ipDatagram(packet("2001:db8::2", "2001:db8::1", nil)).count == 40)

@@ -12,6 +12,9 @@ import Testing
         mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool) {
             fields.append(PacketFields(source6: source, destination6: destination, isTCP: isTCP))
         }
+        mutating func encapsulated(_ fields: PacketFields) {
+            self.fields.append(fields)
+        }
     }
 
     static func frames(_ generator: inout SeededGenerator) -> [[UInt8]] {

@@ -68,16 +68,25 @@ struct CompiledRulesetOracleTests {
         #expect(output.stdout == NftTextRenderer.listing(ruleset))
     }
 
-    /// Every shipped example's JSON loads into Debian 12's nft (1.0.6) with `nft -j -f` and lists
-    /// exactly like its text form — chains bound to several devices included.
+    /// Every shipped example's JSON either loads into Debian 12's nft (1.0.6) with `nft -j -f`
+    /// and lists exactly like its text form (chains bound to several devices included), or —
+    /// where the ruleset needs a `typeof` set that nft 1.0.6 cannot read from JSON (the
+    /// encapsulation guards of the bridge and ingress hooks) — is refused with each such set
+    /// named, never written as a weaker guard.
     @Test(arguments: GoldenRulesetTests.exampleNames)
-    func exampleJSONLoadsLikeItsText(_ name: String) throws {
-        let ruleset = NftOracleTests.jsonComparable(try GoldenRulesetTests.compiled(name))
+    func exampleJSONLoadsLikeItsTextOrIsRefused(_ name: String) throws {
+        let ruleset = try GoldenRulesetTests.compiled(name)
+        let rawSets = ruleset.tables.flatMap { table in table.sets.filter { $0.rawKey != nil }.map { "table \(table.family.rawValue) \(table.name), set \($0.name)" } }
+        let problems = RenderProblem.jsonProblems(in: ruleset)
+        #expect(problems.map(\.location) == rawSets)
+        guard problems.isEmpty else { return }
+        // Only what nft 1.0.6 ignores in JSON (table flags, table and set comments) is left out.
+        let comparable = NftOracleTests.jsonComparable(ruleset)
         // The examples name eth0/eth1 (Examples/ingress.json binds a chain to both).
         let script = NftOracle.devices + "for n in eth0 eth1; do ip link add $n type veth peer name x$n; done\n"
             + "nft -j -f \"$DIR/load.json\"\nnft list ruleset\n"
-        let output = try NftOracle.run(script, files: ["load.json": NftJSONRenderer.render(ruleset)])
+        let output = try NftOracle.run(script, files: ["load.json": NftJSONRenderer.render(comparable)])
         #expect(output.status == 0, "nft -j -f Examples/\(name).json's JSON failed: \(output.stderr)")
-        #expect(output.stdout == NftTextRenderer.listing(ruleset))
+        #expect(output.stdout == NftTextRenderer.listing(comparable))
     }
 }
