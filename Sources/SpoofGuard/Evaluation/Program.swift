@@ -117,7 +117,7 @@ struct Program: Sendable {
             for (position, rule) in chain.rules.enumerated() {
                 let reference = RuleReference(
                     tableFamily: table.family, table: table.name, chain: chain.name, index: position,
-                    comment: rule.comment, nftText: RuleSummaryText.render(rule, family: table.family), handle: rule.handle)
+                    comment: rule.comment, nftText: NftRuleText.render(rule, family: table.family, form: .summary), handle: rule.handle)
                 let steps = try compile(rule, reference: reference, table: table, sets: setIndex, chains: chainIndex)
                 chains[index].rules.append(rules.count)
                 rules.append(CompiledRule(reference: reference, steps: steps, hasCounter: rule.counter != nil))

@@ -23,11 +23,15 @@ struct NftRuleAnalysis {
     }
 }
 
-/// Which text to produce: what `nft list ruleset` prints, or what `nft -f` should load.
-/// They differ only where nft adds or hides dependencies: the load form says exactly what
-/// the IR says, and nft derives the same kernel rule from it.
+/// Which text to produce: what `nft list ruleset` prints, what `nft -f` should load, or the
+/// summary verdict lines show. The load form says exactly what the IR says (nft derives the same
+/// kernel rule from it); the listing form adds or hides dependencies as nft does; the summary is
+/// the listing without counter values and comment — values change with every packet, and verdict
+/// lines show the comment on its own.
 enum NftTextForm {
-    case listing, load
+    case listing, load, summary
+
+    var showsNftsDependencies: Bool { self != .load }
 }
 
 enum NftRuleText {
@@ -35,12 +39,12 @@ enum NftRuleText {
         let analysis = NftRuleAnalysis(rule, family: family)
         var link = LinkLayerContext(family: family)
         var words: [String] = []
-        if form == .listing && analysis.listsTCPDependency { words.append("meta l4proto tcp") }
+        if form.showsNftsDependencies && analysis.listsTCPDependency { words.append("meta l4proto tcp") }
         for (index, statement) in rule.statements.enumerated() {
-            if form == .listing && analysis.hiddenDependencies.contains(index) { continue }
+            if form.showsNftsDependencies && analysis.hiddenDependencies.contains(index) { continue }
             switch statement {
             case .match(let match): words.append(match.nftText(namedField: link.name(match)))
-            case .counter(let counter): words.append(counter.nftText())
+            case .counter(let counter): words.append(form == .summary ? "counter" : counter.nftText())
             case .limit(let limit): words.append(limit.nftText())
             case .log(let log): words.append(log.nftText())
             case .reject(let reject):
@@ -48,7 +52,7 @@ enum NftRuleText {
             case .verdict(let verdict): words.append(verdict.nftText())
             }
         }
-        if let comment = rule.comment { words.append("comment " + NftSyntax.quoted(comment)) }
+        if let comment = rule.comment, form != .summary { words.append("comment " + NftSyntax.quoted(comment)) }
         return words.joined(separator: " ")
     }
 }
