@@ -173,13 +173,13 @@ _spoofguard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|compile|dry-run|verify|audit|apply|status|diff|remove|try|confirm|help)
+    check|compile|dry-run|verify|audit|apply|watch|status|diff|remove|try|confirm|help)
         # Offer subcommand argument completions
         "_spoofguard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check compile dry-run verify audit apply status diff remove try confirm help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check compile dry-run verify audit apply watch status diff remove try confirm help' -- "${cur}"))
         ;;
     esac
 }
@@ -275,6 +275,21 @@ _spoofguard_apply() {
         return
         ;;
     '--runtime-dir')
+        return
+        ;;
+    esac
+}
+
+_spoofguard_watch() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--netns)
+    __spoofguard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--netns')
         return
         ;;
     esac
