@@ -173,13 +173,13 @@ _spoofguard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|compile|dry-run|verify|apply|status|diff|remove|try|confirm|help)
+    check|compile|dry-run|verify|audit|apply|watch|status|diff|remove|try|confirm|help)
         # Offer subcommand argument completions
         "_spoofguard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check compile dry-run verify apply status diff remove try confirm help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check compile dry-run verify audit apply watch status diff remove try confirm help' -- "${cur}"))
         ;;
     esac
 }
@@ -215,7 +215,7 @@ _spoofguard_dry-run() {
     repeating_flags=()
     non_repeating_flags=(--drops --summary --json --skip-bad --kernel-checks --no-kernel-checks --version -h --help)
     repeating_options=()
-    non_repeating_options=(--packets --iif --iif-kind)
+    non_repeating_options=(--packets --iif)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
@@ -224,10 +224,6 @@ _spoofguard_dry-run() {
         return
         ;;
     '--iif')
-        return
-        ;;
-    '--iif-kind')
-        __spoofguard_add_completions -W 'loopback'$'\n''ordinary'$'\n''bridge-port'$'\n''vrf'
         return
         ;;
     esac
@@ -241,9 +237,31 @@ _spoofguard_verify() {
     __spoofguard_offer_flags_options 1
 }
 
+_spoofguard_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--table --netns --format)
+    __spoofguard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--table')
+        return
+        ;;
+    '--netns')
+        return
+        ;;
+    '--format')
+        __spoofguard_add_completions -W 'text'$'\n''json'$'\n''prometheus'
+        return
+        ;;
+    esac
+}
+
 _spoofguard_apply() {
     repeating_flags=()
-    non_repeating_flags=(--check --json --version -h --help)
+    non_repeating_flags=(--check --json --adopt --version -h --help)
     repeating_options=()
     non_repeating_options=(--netns --revert-after --runtime-dir)
     __spoofguard_offer_flags_options 1
@@ -257,6 +275,21 @@ _spoofguard_apply() {
         return
         ;;
     '--runtime-dir')
+        return
+        ;;
+    esac
+}
+
+_spoofguard_watch() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--netns)
+    __spoofguard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--netns')
         return
         ;;
     esac
@@ -301,7 +334,7 @@ _spoofguard_diff() {
 
 _spoofguard_remove() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --adopt --version -h --help)
     repeating_options=()
     non_repeating_options=(--table --netns)
     __spoofguard_offer_flags_options 0

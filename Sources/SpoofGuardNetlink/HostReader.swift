@@ -25,6 +25,8 @@ public enum HostReader {
             if try kernel.generation() == before || attempt == attempts { break }
             attempt += 1
         }
+        // A probe that commits nothing; without CAP_NET_ADMIN the report simply lacks it.
+        snapshot.kernelFeatures = try? kernel.features()
         let routes = try RouteSocket(namespace: namespace)
         snapshot.links = try routes.links()
         snapshot.defaultRoutes = try routes.defaultRoutes()

@@ -102,12 +102,24 @@ public final class NetfilterKernel {
     /// over from a fresh read (at most `attempts` times); one committed after makes the
     /// read-back differ, reported as such. An existing table of the same name that spoofguard
     /// did not write is refused (`ForeignTableError`) unless `adopt`.
+    /// The kernel's netdev hook features are probed once per apply (nothing committed); a
+    /// device the kernel cannot bind is refused before anything is sent
+    /// (`MissingKernelFeatureError`). Tests pass `features` to simulate another kernel.
     @discardableResult
-    public func apply(_ ruleset: Ruleset, check: Bool = false, adopt: Bool = false) throws -> ApplyReport {
+    public func apply(_ ruleset: Ruleset, check: Bool = false, adopt: Bool = false,
+                      features simulated: KernelFeatures? = nil) throws -> ApplyReport {
         let ruleset = ruleset.marked
-        return try retryingOnConcurrentChange("applying \(ruleset.tables.map { "\($0.family.rawValue) \($0.name)" }.joined(separator: ", "))") { generation in
+        let features = try simulated ?? self.features()
+        let bindsDevices = ruleset.tables.contains { $0.chains.contains { !($0.base?.devices.isEmpty ?? true) } }
+        if bindsDevices,
+           let missing = features.requirement(of: ruleset, existingDevices: Set(try currentInterfaceNames(in: namespace))) {
+            throw missing
+        }
+        var report = try retryingOnConcurrentChange("applying \(ruleset.tables.map { "\($0.family.rawValue) \($0.name)" }.joined(separator: ", "))") { generation in
             try applyOnce(ruleset, check: check, adopt: adopt, generation: generation)
         }
+        report.kernelFeatures = features
+        return report
     }
 
     private func applyOnce(_ ruleset: Ruleset, check: Bool, adopt: Bool, generation: UInt32) throws -> ApplyReport {
@@ -314,6 +326,8 @@ public struct ApplyReport: Sendable {
     /// Netlink messages and bytes of the transaction, when one was sent.
     public var messages = 0
     public var batchBytes = 0
+    /// What the kernel's netdev hooks accept, as probed for this apply.
+    public var kernelFeatures: KernelFeatures?
 
     init(ruleset: Ruleset, checked: Bool) {
         self.checked = checked

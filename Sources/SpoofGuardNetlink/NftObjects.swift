@@ -45,10 +45,16 @@ final class NftChain {
         nftnl_chain_set_str(pointer, attribute(NFTNL_CHAIN_TABLE), table)
         nftnl_chain_set_str(pointer, attribute(NFTNL_CHAIN_NAME), chain.name)
         guard let base = chain.base else { return }
-        nftnl_chain_set_u32(pointer, attribute(NFTNL_CHAIN_HOOKNUM), base.hook.kernelNumber(in: family))
-        nftnl_chain_set_s32(pointer, attribute(NFTNL_CHAIN_PRIO), base.priority.rawValue)
         nftnl_chain_set_str(pointer, attribute(NFTNL_CHAIN_TYPE), base.type.rawValue)
         nftnl_chain_set_u32(pointer, attribute(NFTNL_CHAIN_POLICY), base.policy.kernelValue)
+        if HookDevices.needsOwnEncoding(base.devices) {
+            // libnftnl writes the hook nest only with HOOKNUM and PRIO set: leave both out and
+            // write the nest with its device prefixes in `build`.
+            ownHook = (base.hook.kernelNumber(in: family), base.priority.rawValue, base.devices)
+            return
+        }
+        nftnl_chain_set_u32(pointer, attribute(NFTNL_CHAIN_HOOKNUM), base.hook.kernelNumber(in: family))
+        nftnl_chain_set_s32(pointer, attribute(NFTNL_CHAIN_PRIO), base.priority.rawValue)
         if base.devices.count == 1 {
             nftnl_chain_set_str(pointer, attribute(NFTNL_CHAIN_DEV), base.devices[0])
         } else if base.devices.count > 1 {
@@ -81,8 +87,15 @@ final class NftChain {
     var policy: ChainPolicy { nftnl_chain_get_u32(pointer, attribute(NFTNL_CHAIN_POLICY)) == 0 ? .drop : .accept }
     var priority: Priority { Priority(rawValue: nftnl_chain_get_s32(pointer, attribute(NFTNL_CHAIN_PRIO))) }
 
-    /// The hook's devices (one in NFTNL_CHAIN_DEV, several in NFTNL_CHAIN_DEVICES), sorted.
+    /// A hook whose devices include a prefix, written by `HookDevices` instead of libnftnl.
+    private var ownHook: (number: UInt32, priority: Int32, devices: [String])?
+    /// The devices read from a dump by `HookDevices`, when libnftnl refused the message's list.
+    private var readDevices: [String]?
+
+    /// The hook's devices (one in NFTNL_CHAIN_DEV, several in NFTNL_CHAIN_DEVICES, or read by
+    /// `HookDevices` when the list holds a prefix), sorted.
     var devices: [String] {
+        if let readDevices { return readDevices.sorted() }
         var devices: [String] = []
         if nftnl_chain_is_set(pointer, attribute(NFTNL_CHAIN_DEV)) {
             devices = [string(nftnl_chain_get_str(pointer, attribute(NFTNL_CHAIN_DEV)))]
@@ -97,8 +110,27 @@ final class NftChain {
         return devices.sorted()
     }
 
-    func build(_ header: UnsafeMutablePointer<nlmsghdr>) { nftnl_chain_nlmsg_build_payload(header, pointer) }
-    func parse(_ header: UnsafePointer<nlmsghdr>) -> Bool { nftnl_chain_nlmsg_parse(header, pointer) >= 0 }
+    func build(_ header: UnsafeMutablePointer<nlmsghdr>) {
+        nftnl_chain_nlmsg_build_payload(header, pointer)
+        if let ownHook {
+            HookDevices.put(header, hook: ownHook.number, priority: ownHook.priority, devices: ownHook.devices)
+        }
+    }
+
+    /// libnftnl 1.2.4 refuses a device list holding NFTA_DEVICE_PREFIX: then the list is read by
+    /// `HookDevices` and libnftnl parses a copy whose list attribute is retyped to
+    /// NFTA_HOOK_UNSPEC (which it skips), so that everything else still comes from libnftnl.
+    func parse(_ header: UnsafePointer<nlmsghdr>) -> Bool {
+        if nftnl_chain_nlmsg_parse(header, pointer) >= 0 { return true }
+        let message = UnsafeRawBufferPointer(start: header, count: Int(header.pointee.nlmsg_len))
+        guard let devices = HookDevices.read(message), let offset = HookDevices.listOffset(in: message) else { return false }
+        var copy = [UInt8](message)
+        copy.withUnsafeMutableBytes { $0.storeBytes(of: UInt16(0), toByteOffset: offset + 2, as: UInt16.self) }
+        let parsed = copy.withUnsafeBytes { nftnl_chain_nlmsg_parse($0.baseAddress!.assumingMemoryBound(to: nlmsghdr.self), pointer) }
+        guard parsed >= 0 else { return false }
+        readDevices = devices
+        return true
+    }
 }
 
 final class NftSet {

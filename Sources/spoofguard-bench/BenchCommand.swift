@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         discussion: "Kernel parts run only as root, each in private network namespaces (ip netns add) deleted afterwards.")
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case dryrun, apply, compile, dataplane, verify, audit, scale
+        case dryrun, apply, compile, dataplane, verify, audit, watch, scale
     }
 
     @Option(help: "Rounds per measurement; medians are reported.")
@@ -48,6 +48,7 @@ struct BenchCommand: ParsableCommand {
             case .dataplane: table = try DataPlaneBenchmark.run(context)
             case .verify: table = try VerifyBenchmark.run(context)
             case .audit: table = try AuditBenchmark.run(context)
+            case .watch: table = try WatchBenchmark.run(context)
             case .scale: table = try ScaleBenchmark.run(context)
             }
             print(table.render())

@@ -40,6 +40,8 @@ struct ApplyCommand: ParsableCommand {
         var revertAfter: UInt32?
         /// Tables without the ownership mark that were taken over, e.g. "inet filter".
         var adopted: [String]
+        /// What the kernel's netdev hooks accept (probed for this apply).
+        var kernelFeatures: KernelFeatures?
     }
 
     func validate() throws {
@@ -80,7 +82,8 @@ struct ApplyCommand: ParsableCommand {
         if json {
             try printJSON(Output(changed: report.changed, checked: report.checked, table: policy.table, tables: report.tables,
                                  rules: report.rules, elements: report.elements, messages: report.messages,
-                                 revertAfter: revertsIn, adopted: report.claims.map { "\($0.family.rawValue) \($0.name)" }))
+                                 revertAfter: revertsIn, adopted: report.claims.map { "\($0.family.rawValue) \($0.name)" },
+                                 kernelFeatures: report.kernelFeatures))
             return
         }
         for claim in report.claims { print("note: " + claim.describe(checked: check)) }

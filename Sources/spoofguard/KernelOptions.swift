@@ -40,6 +40,9 @@ enum KernelFailure {
         case let error as LinearizeError:
             printError("spoofguard: \(error)")
             return ExitCode.invalidData
+        case let error as MissingKernelFeatureError:
+            printError("spoofguard: \(error)")
+            return ExitCode.unavailable
         case let error as ForeignTableError:
             printError("spoofguard: \(error)")
             return ExitCode.unavailable

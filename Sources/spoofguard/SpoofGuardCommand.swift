@@ -24,6 +24,7 @@ struct SpoofGuardCommand: ParsableCommand {
             VerifyCommand.self,
             AuditCommand.self,
             ApplyCommand.self,
+            WatchCommand.self,
             StatusCommand.self,
             DiffCommand.self,
             RemoveCommand.self,

@@ -17,10 +17,13 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status: LoadedGuard
+        var status: LoadedGuard
         do {
-            let loaded = try namespace.kernel().read(tablesNamed: [table])
+            let kernel = try namespace.kernel()
+            let loaded = try kernel.read(tablesNamed: [table])
             status = LoadedGuard(ruleset: loaded, existingInterfaces: try currentInterfaceNames(in: namespace.namespace))
+            // A probe the kernel refuses (no CAP_NET_ADMIN) leaves the features out, not the status.
+            status.kernelFeatures = try? kernel.features()
         } catch {
             throw KernelFailure.exit(for: error)
         }
@@ -65,6 +68,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func printInterfaces(_ status: LoadedGuard) {
+        if let features = status.kernelFeatures { print("kernel: \(features.summary)") }
         let guarded = status.interfaces.filter(\.guarded).map(\.name)
         let unguarded = status.interfaces.filter { !$0.guarded }.map(\.name)
         printEscaped("interfaces guarded now: \(guarded.isEmpty ? "none" : guarded.joined(separator: ", "))")

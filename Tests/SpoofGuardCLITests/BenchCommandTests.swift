@@ -29,7 +29,7 @@ struct BenchCommandTests {
         let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("Machine: "))
-        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify", "### audit", "### scale"] {
+        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify", "### audit", "### watch agent", "### scale"] {
             #expect(text.contains(title), "missing \(title)")
         }
         // Every measured row is a table row with a ratio or a count; the data-plane table has one per size.
@@ -43,6 +43,7 @@ struct BenchCommandTests {
         #expect(text.contains("| Examples/router.json |"))
         if getuid() == 0 {
             #expect(text.contains("| 21 links (10 veth pairs), Examples/router.json |"), "audit row expected as root")
+            #expect(text.contains("| burst: 20 guarded links created at once |"), "watch rows expected as root")
             let scale = text.components(separatedBy: "### scale").last ?? ""
             #expect(scale.contains("| 1,000 | `spoofguard apply`, unchanged |") && scale.contains("kernel floor"), "\(scale)")
         }

@@ -99,7 +99,7 @@ struct CheckCommandTests {
         #expect(missing.standardOutput.contains("\"valid\":false"))
     }
 
-    @Test(arguments: ["lo-external", "unspecified-as-source", "ingress-wildcard", "invalid-utf8", "deep-nesting"])
+    @Test(arguments: ["lo-external", "unspecified-as-source", "ingress-without-external", "invalid-utf8", "deep-nesting"])
     func corpusThroughTheBinary(_ name: String) throws {
         let result = try BuiltBinary.run(["check", "Tests/SpoofGuardTests/Policy/Invalid/\(name).json"])
         #expect(result.status == 65)

@@ -41,6 +41,21 @@ struct SystemdUnitTests {
         try Self.verify(["spoofguard-audit.service", "spoofguard-audit.timer"], binary: binary, scratch: scratch)
     }
 
+    /// The watch agent: Type=notify (READY=1 over NOTIFY_SOCKET), the same least privilege.
+    @Test func theWatchUnitVerifies() throws {
+        let binary = try #require(BuiltBinary.path, "\(BuiltBinary.MissingBinary())")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sg-unit-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let unit = try String(contentsOf: BuiltBinary.packageRoot.appendingPathComponent("Examples/spoofguard-watch.service"), encoding: .utf8)
+        let lines = unit.split(separator: "\n")
+        #expect(lines.contains("ExecStart=/usr/local/bin/spoofguard watch /etc/spoofguard/policy.json"))
+        for line in ["Type=notify", "CapabilityBoundingSet=CAP_NET_ADMIN", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                     "RestrictAddressFamilies=AF_NETLINK AF_UNIX"] {
+            #expect(lines.contains { $0.hasPrefix(line) }, "the watch unit lacks \(line)")
+        }
+        try Self.verify(["spoofguard.service", "spoofguard-watch.service"], binary: binary, scratch: scratch)
+    }
+
     /// Copies the units and the committed man page into `scratch`, points ExecStart at the built
     /// binary, and requires `systemd-analyze verify` to pass without a warning.
     static func verify(_ units: [String], binary: String, scratch: URL) throws {

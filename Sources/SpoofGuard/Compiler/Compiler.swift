@@ -145,7 +145,9 @@ public enum Compiler {
     /// Validation guarantees an explicit list of concrete names when the ingress hook is used.
     static func ingressDevices(_ policy: Policy) -> [String] {
         guard case .listed(let patterns) = policy.external else { return [] }
-        return patterns.filter { !$0.isWildcard }.map(\.stem).sorted()
+        // A wildcard is a device prefix ("wan*", NFTA_DEVICE_PREFIX): apply refuses it on a
+        // kernel without prefixes, never silently drops it from the chain.
+        return patterns.map(\.description).sorted()
     }
 
     static func interfaceSet(_ name: String, _ patterns: [InterfacePattern]) -> NamedSet {

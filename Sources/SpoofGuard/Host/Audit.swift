@@ -6,6 +6,7 @@ public enum Audit {
         let interfaces = LiveInterface.classify(snapshot, policy: policy)
         var report = AuditReport(table: snapshot.guardTable, policyGiven: policy != nil, interfaces: interfaces,
                                  sysctls: snapshot.sysctls, legacyTables: snapshot.legacyTables)
+        report.kernelFeatures = snapshot.kernelFeatures
         var findings: [AuditFinding] = []
         let apply = policy == nil ? "spoofguard apply POLICY" : "spoofguard apply (the audited policy)"
 

@@ -12,6 +12,8 @@ public struct AuditReport: Hashable, Sendable {
     /// What was read besides the links, shown as read.
     public var sysctls: ReceiveSysctls
     public var legacyTables: [LegacyTables]
+    /// What the kernel's netdev hooks accept; nil when the probe could not run.
+    public var kernelFeatures: KernelFeatures?
 
     init(table: String, policyGiven: Bool, interfaces: [LiveInterface], sysctls: ReceiveSysctls, legacyTables: [LegacyTables]) {
         self.table = table
@@ -40,6 +42,7 @@ extension AuditReport {
         } else {
             lines.append("proof: not run (no readable table \(table))")
         }
+        if let kernelFeatures { lines.append("kernel: \(kernelFeatures.summary)") }
         lines.append("interfaces:")
         for interface in interfaces {
             var line = "  \(interface.link.name) (\(interface.link.kind?.rawValue ?? "device"), \(interface.link.operState.rawValue)): \(interface.roleName)"
@@ -103,6 +106,9 @@ extension AuditReport {
                 ("accept_local", values(sysctls.acceptLocal)), ("bridge_nf_call", values(sysctls.bridgeNetfilter)),
             ])),
             ("legacy_tables", .object(legacyTables.map { ($0.tool.rawValue, strings($0.tables)) })),
+            ("kernel_features", kernelFeatures.map { features in
+                .object([("absent_devices", .bool(features.absentDevices)), ("device_prefixes", .bool(features.devicePrefixes))])
+            } ?? .null),
         ])
     }
 

@@ -14,6 +14,8 @@ public struct HostSnapshot: Hashable, Sendable {
     /// Set when a table of that name holds what spoofguard cannot raise to its IR
     /// (someone edited it by hand): the reason, naming the expression.
     public var guardUnreadable: String?
+    /// What the kernel's netdev hooks accept; nil when the probe could not run.
+    public var kernelFeatures: KernelFeatures?
     public var legacyTables: [LegacyTables]
 
     public init(links: [HostLink] = [], defaultRoutes: [DefaultRoute] = [], sysctls: ReceiveSysctls = ReceiveSysctls(),

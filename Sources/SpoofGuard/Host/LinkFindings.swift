@@ -78,12 +78,14 @@ struct LinkFindings {
             for chain in table.chains {
                 guard let base = chain.base, base.hook == .ingress else { continue }
                 let label = "netdev \(table.name) chain \(chain.name)"
-                for device in base.devices where !names.contains(device) {
+                // A prefix ("wan*") stands for devices present or future: never "missing".
+                let patterns = base.devices.compactMap { try? InterfacePattern(parsing: $0) }
+                for device in base.devices where !device.hasSuffix("*") && !names.contains(device) {
                     findings.append(AuditFinding(.ingressDeviceMissing, object: device,
                                                  detail: "\(label) lists \(device), which does not exist: nothing is guarded there at ingress until it appears",
                                                  fix: "create \(device), or remove it from \"external\" in the policy and apply it; on kernels before 6.16 apply again once it exists"))
                 }
-                for interface in interfaces where interface.isExternal && !base.devices.contains(interface.link.name) {
+                for interface in interfaces where interface.isExternal && !patterns.contains(where: { $0.matches(interface.link.name) }) {
                     findings.append(AuditFinding(.ingressDeviceUnbound, object: interface.link.name,
                                                  detail: "external \(interface.link.name) is not among the devices of \(label) (\(base.devices.joined(separator: ", ")))",
                                                  fix: "list \"\(interface.link.name)\" in \"external\" and apply the policy again"))

@@ -4,6 +4,7 @@
 /// Layouts from linux/netlink.h, linux/rtnetlink.h and linux/if_link.h; host byte order.
 public enum RouteMessage {
     public static let newLink: UInt16 = 16       // RTM_NEWLINK
+    public static let delLink: UInt16 = 17       // RTM_DELLINK (link events: same layout)
     public static let newRoute: UInt16 = 24      // RTM_NEWROUTE
 
     static let headerSize = 16                    // struct nlmsghdr
@@ -37,7 +38,8 @@ public enum RouteMessage {
 
     /// The link an RTM_NEWLINK message describes.
     public static func link(_ message: [UInt8]) throws(RouteMessageError) -> HostLink {
-        let body = try payload(message, type: newLink, fixed: ifinfomsgSize, what: "RTM_NEWLINK")
+        let removed = message.count >= headerSize && load(UInt16.self, message, 4) == delLink
+        let body = try payload(message, type: removed ? delLink : newLink, fixed: ifinfomsgSize, what: removed ? "RTM_DELLINK" : "RTM_NEWLINK")
         let index = Int32(bitPattern: load(UInt32.self, message, headerSize + 4))
         var name: String?
         var kind: LinkKind?

@@ -47,6 +47,8 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
     public var present: Bool
     public var tables: [TableSummary]
     public var interfaces: [InterfaceCoverage]
+    /// What the kernel's netdev hooks accept; nil when the probe could not run.
+    public var kernelFeatures: KernelFeatures?
 
     public init(ruleset: Ruleset, existingInterfaces: [String]) {
         present = !ruleset.tables.isEmpty
@@ -134,7 +136,9 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
     static func guards(_ table: Table, interface: String) -> Bool {
         for chain in table.chains {
             guard let base = chain.base else { continue }
-            if !base.devices.isEmpty && !base.devices.contains(interface) { continue }
+            // A device ending in `*` is a prefix (NFTA_DEVICE_PREFIX): it binds every name it starts.
+            if !base.devices.isEmpty
+                && !base.devices.contains(where: { (try? InterfacePattern(parsing: $0))?.matches(interface) ?? ($0 == interface) }) { continue }
             for rule in chain.rules where acts(rule) && interfaceMatches(rule, interface, in: table) {
                 return true
             }

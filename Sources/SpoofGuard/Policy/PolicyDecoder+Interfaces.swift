@@ -59,7 +59,7 @@ extension PolicyDecoder {
             }
         }
 
-        // The ingress hook binds its chain to named, existing devices.
+        // The ingress hook binds its chain to named devices (or name prefixes).
         for hook in hooks where hook.hook == .ingress {
             if externalValue == nil {
                 report(hook.path, "\"ingress\" needs an explicit \"external\" list of interface names: an ingress chain is bound to existing devices by name and cannot mean \"every interface except the internal ones\"; list the devices in \"external\", or use \"prerouting\"", at: hook.position)
@@ -69,10 +69,9 @@ extension PolicyDecoder {
                     report(externalPath, "lists \(external.count) devices, but the ingress hook (\(hook.path)) binds one netdev chain to all of them and the kernel accepts at most \(Self.maximumIngressDevices) devices per chain (NFT_NETDEVICE_MAX); use \"prerouting\" for this many interfaces", at: externalValue.position)
                     valid = false
                 }
-                for entry in external where entry.pattern.isWildcard {
-                    report(entry.path, "\(quoted(entry.pattern.description)) is a wildcard, but the ingress hook (\(hook.path)) binds its chain to existing devices by exact name; list each device, or remove \"ingress\" from \"hooks\"", at: entry.position)
-                    valid = false
-                }
+                // A wildcard becomes a device prefix (NFTA_DEVICE_PREFIX) and an absent name waits
+                // for its device: whether the kernel can do either is probed by apply, which
+                // refuses with the missing feature (`MissingKernelFeatureError`).
             }
         }
 

@@ -72,7 +72,13 @@ public struct RenderProblem: Hashable, Sendable, CustomStringConvertible {
             }
             for chain in table.chains {
                 let chainLocation = tableLocation + ", chain \(chain.name)"
-                for device in chain.base?.devices ?? [] { check(device, "device", at: chainLocation) }
+                for device in chain.base?.devices ?? [] {
+                    check(device, "device", at: chainLocation)
+                    if device.hasSuffix("*") {
+                        // nft 1.0.6 sends any device as NFTA_DEVICE_NAME: "wan*" would be a literal name.
+                        problems.append(RenderProblem(location: chainLocation, reason: Self.devicePrefixReason(device)))
+                    }
+                }
                 for (number, rule) in chain.rules.enumerated() {
                     let location = chainLocation + ", rule \(number + 1)"
                     if let comment = rule.comment { check(comment, "comment", at: location, limit: commentLimit) }
@@ -124,6 +130,13 @@ public struct RenderProblem: Hashable, Sendable, CustomStringConvertible {
                 }
             }
         }
+    }
+
+    /// Why nft text and JSON cannot carry a device prefix for the nft this is built against.
+    public static func devicePrefixReason(_ device: String) -> String {
+        "the device prefix \"\(device)\" needs NFTA_DEVICE_PREFIX, which nft 1.0.6 does not send: it would load \"\(device)\" "
+            + "as a literal device name and guard no device; load this policy with `spoofguard apply` (netlink), "
+            + "or use \"prerouting\", which nft writes as an interface-name wildcard"
     }
 
     /// nft's identifier: a letter, then letters, digits, `_`, `-`, `.`, `/` (as its scanner reads them).

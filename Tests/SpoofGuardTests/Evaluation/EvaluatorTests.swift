@@ -75,6 +75,16 @@ import Testing
         #expect(evaluator.evaluate(F.packet("eth9", "::1", "2001:db8::1")).decider == .kernel(.ipv6LoopbackAddress(.source)))
     }
 
+    @Test func ingressPrefixChainSeesEveryDeviceItStartsAndNoOther() throws {
+        var evaluator = try Self.evaluator(F.policy(external: .listed(F.patterns(["wan*"])), hooks: [.ingress]))
+        for device in ["wan0", "wan7"] {
+            let evaluation = evaluator.evaluate(F.packet(device, "::1", "2001:db8::1"))
+            #expect(evaluation.decider.entryRule?.tableFamily == .netdev, "\(device)")
+            #expect(evaluation.verdict == .dropped)
+        }
+        #expect(evaluator.evaluate(F.packet("lan0", "::1", "2001:db8::1")).decider == .kernel(.ipv6LoopbackAddress(.source)))
+    }
+
     @Test func bridgedFramesMeetOnlyBridgeChains() throws {
         var routedOnly = try Self.evaluator()
         let bridged = routedOnly.evaluate(F.packet("eth0", "127.0.0.1", "192.0.2.1", kind: .bridgePort))

@@ -165,6 +165,11 @@ import Testing
         #expect(report.holds, "\(report.text)")
     }
 
+    @Test func ingressPrefixPolicyIsProvedOnTheDevicesItStarts() throws {
+        let report = try Self.report(F.policy(external: .listed(F.patterns(["wan*", "eth0"])), hooks: [.ingress]))
+        #expect(report.holds, "\(report.text)")
+    }
+
     @Test func guardBehindARateLimitIsNotAGuarantee() throws {
         let policy = F.policy(sources: ["127.0.0.0/8", "::1"], destinations: [])
         var ruleset = Compiler.compile(policy)
