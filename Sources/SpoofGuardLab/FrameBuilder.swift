@@ -1,3 +1,5 @@
+import SpoofGuard
+
 /// Builds the bytes of a `Packet` as it travels on a wire: Ethernet (optionally 802.1Q
 /// tagged), IPv4 or IPv6, and a UDP, TCP or ICMP header, every checksum correct, so that
 /// the kernel accepts the frame as it would a real one.

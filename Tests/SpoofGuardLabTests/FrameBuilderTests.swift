@@ -1,5 +1,6 @@
 import Testing
-@testable import SpoofGuard
+import SpoofGuard
+@testable import SpoofGuardLab
 
 @Suite struct FrameBuilderTests {
     let mac1 = MACAddress(parsing: "02:00:00:00:00:01")!
