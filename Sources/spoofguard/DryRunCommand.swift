@@ -76,9 +76,10 @@ struct DryRunCommand: ParsableCommand {
                 tally = try DryRunSummary.tally(&source, evaluator: &evaluator).tally
             } else {
                 var listing = DryRunListing(format: json ? .json : .text, evaluator: evaluator)
+                var decisions = DryRunDecisions(evaluator: evaluator, packets: source)
                 while let packet = try source.next() {
                     number += 1
-                    let outcome = evaluator.decide(packet)
+                    let outcome = decisions.decide(packet)
                     tally.add(outcome, for: packet, number: number)
                     guard !drops || outcome.verdict.isDrop else { continue }
                     output.write { bytes in

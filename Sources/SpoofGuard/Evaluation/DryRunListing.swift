@@ -11,6 +11,8 @@ public struct DryRunListing {
     /// Per decision: text ` by …` (terminal-escaped, empty for nobody), or the JSON
     /// `"decided_by": {…}` member.
     private var deciders: [Decision: [UInt8]] = [:]
+    private var lastDecision: Decision?
+    private var lastDeciderBytes: [UInt8] = []
     /// The last interface seen and its rendering (captures have one interface throughout).
     private var interface: InputInterface?
     private var interfaceBytes: [UInt8] = []
@@ -30,72 +32,87 @@ public struct DryRunListing {
     }
 
     private mutating func appendLine(number: Int, packet: Packet, outcome: Evaluator.Outcome, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "#"))
-        out.appendDecimal(number)
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: interfaceBytes)
-        out.append(UInt8(ascii: " "))
-        out.appendAddress(packet.source)
-        out.append(contentsOf: " -> ".utf8)
-        out.appendAddress(packet.destination)
-        if let transport = packet.transport {
-            out.append(UInt8(ascii: " "))
-            out.appendTransport(transport)
-            if let port = packet.destinationPort {
-                out.append(UInt8(ascii: "/"))
-                out.appendDecimal(Int(port))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ByteCursor.capacity) { scratch in
+            var cursor = ByteCursor(scratch)
+            cursor.put("#")
+            cursor.decimal(number)
+            cursor.put(" ")
+            cursor.flush(into: &out)
+            out.append(contentsOf: interfaceBytes)
+            cursor.put(" ")
+            cursor.address(packet.source)
+            cursor.put(" -> ")
+            cursor.address(packet.destination)
+            if let transport = packet.transport {
+                cursor.put(" ")
+                cursor.transport(transport)
+                if let port = packet.destinationPort {
+                    cursor.put("/")
+                    cursor.decimal(Int(port))
+                }
             }
+            cursor.put(": ")
+            cursor.put(DryRunListing.word(outcome.verdict))
+            cursor.flush(into: &out)
+            out.append(contentsOf: deciderBytes(outcome.decision))
+            if let expected = packet.expected, (expected == .drop) != outcome.verdict.isDrop {
+                cursor.put(expected == .drop ? " [expected drop]" : " [expected accept]")
+            }
+            cursor.put("\n")
+            cursor.flush(into: &out)
         }
-        out.append(contentsOf: ": ".utf8)
-        out.append(contentsOf: DryRunText.word(outcome.verdict).utf8)
-        out.append(contentsOf: deciderBytes(outcome.decision))
-        if let expected = packet.expected, (expected == .drop) != outcome.verdict.isDrop {
-            out.append(contentsOf: " [expected ".utf8)
-            out.append(contentsOf: expected.rawValue.utf8)
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(UInt8(ascii: "\n"))
     }
 
     private mutating func appendObject(number: Int, packet: Packet, outcome: Evaluator.Outcome, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"number": "#.utf8)
-        out.appendDecimal(number)
-        out.append(contentsOf: #", "packet": {"#.utf8)
-        out.append(contentsOf: interfaceBytes)
-        out.append(contentsOf: #", "src": ""#.utf8)
-        out.appendAddress(packet.source)
-        out.append(contentsOf: #"", "dst": ""#.utf8)
-        out.appendAddress(packet.destination)
-        out.append(UInt8(ascii: "\""))
-        if let transport = packet.transport {
-            out.append(contentsOf: #", "proto": ""#.utf8)
-            out.appendTransport(transport)
-            out.append(UInt8(ascii: "\""))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ByteCursor.capacity) { scratch in
+            var cursor = ByteCursor(scratch)
+            cursor.put(#"{"number": "#)
+            cursor.decimal(number)
+            cursor.put(#", "packet": {"#)
+            cursor.flush(into: &out)
+            out.append(contentsOf: interfaceBytes)
+            cursor.put(#", "src": ""#)
+            cursor.address(packet.source)
+            cursor.put(#"", "dst": ""#)
+            cursor.address(packet.destination)
+            cursor.put("\"")
+            if let transport = packet.transport {
+                cursor.put(#", "proto": ""#)
+                cursor.transport(transport)
+                cursor.put("\"")
+            }
+            if let port = packet.sourcePort {
+                cursor.put(#", "sport": "#)
+                cursor.decimal(Int(port))
+            }
+            if let port = packet.destinationPort {
+                cursor.put(#", "dport": "#)
+                cursor.decimal(Int(port))
+            }
+            cursor.put(#", "length": "#)
+            cursor.decimal(packet.length)
+            if packet.routeLocalnet { cursor.put(#", "route_localnet": true"#) }
+            if let expected = packet.expected { cursor.put(expected == .drop ? #", "expect": "drop""# : #", "expect": "accept""#) }
+            cursor.put(#"}, "verdict": ""#)
+            cursor.put(DryRunListing.word(outcome.verdict))
+            cursor.put(#"", "#)
+            cursor.flush(into: &out)
+            out.append(contentsOf: deciderBytes(outcome.decision))
+            if let expected = packet.expected {
+                cursor.put((expected == .drop) != outcome.verdict.isDrop ? #", "mismatch": true"# : #", "mismatch": false"#)
+            }
+            cursor.put("}")
+            cursor.flush(into: &out)
         }
-        if let port = packet.sourcePort {
-            out.append(contentsOf: #", "sport": "#.utf8)
-            out.appendDecimal(Int(port))
+    }
+
+    /// `DryRunText.word`, without a String.
+    static func word(_ verdict: PacketVerdict) -> StaticString {
+        switch verdict {
+        case .accepted: "accept"
+        case .dropped: "drop"
+        case .rejected: "reject"
         }
-        if let port = packet.destinationPort {
-            out.append(contentsOf: #", "dport": "#.utf8)
-            out.appendDecimal(Int(port))
-        }
-        out.append(contentsOf: #", "length": "#.utf8)
-        out.appendDecimal(packet.length)
-        if packet.routeLocalnet { out.append(contentsOf: #", "route_localnet": true"#.utf8) }
-        if let expected = packet.expected {
-            out.append(contentsOf: #", "expect": ""#.utf8)
-            out.append(contentsOf: expected.rawValue.utf8)
-            out.append(UInt8(ascii: "\""))
-        }
-        out.append(contentsOf: #"}, "verdict": ""#.utf8)
-        out.append(contentsOf: DryRunText.word(outcome.verdict).utf8)
-        out.append(contentsOf: #"", "#.utf8)
-        out.append(contentsOf: deciderBytes(outcome.decision))
-        if let expected = packet.expected {
-            out.append(contentsOf: ((expected == .drop) != outcome.verdict.isDrop ? #", "mismatch": true"# : #", "mismatch": false"#).utf8)
-        }
-        out.append(UInt8(ascii: "}"))
     }
 
     private mutating func render(_ new: InputInterface) {
@@ -112,6 +129,14 @@ public struct DryRunListing {
     }
 
     private mutating func deciderBytes(_ decision: Decision) -> [UInt8] {
+        // Most packets share their decider with the one before: no hashing for them.
+        if decision == lastDecision { return lastDeciderBytes }
+        let bytes = renderedDecider(decision)
+        (lastDecision, lastDeciderBytes) = (decision, bytes)
+        return bytes
+    }
+
+    private mutating func renderedDecider(_ decision: Decision) -> [UInt8] {
         if let known = deciders[decision] { return known }
         let decider = evaluator.decider(decision)
         let bytes: [UInt8]
@@ -124,83 +149,128 @@ public struct DryRunListing {
     }
 }
 
-extension [UInt8] {
-    /// `value` in decimal, as `String(value)` writes it.
+/// Writes one stretch of a listing line into scratch memory without bounds or uniqueness
+/// checks per byte, then hands it to the output in one copy. A stretch holds at most two
+/// addresses, a few numbers and fixed words, far below `capacity`; the untrusted and
+/// unbounded parts (interface, decider) are copied into the output between stretches.
+struct ByteCursor {
+    static let capacity = 512
+    private let base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(_ scratch: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(scratch.count >= Self.capacity)
+        base = scratch.baseAddress!
+    }
+
+    /// What was written since the last flush, appended to `out`; the cursor starts again.
+    mutating func flush(into out: inout [UInt8]) {
+        precondition(count <= Self.capacity)
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        count = 0
+    }
+
     @inline(__always)
-    mutating func appendDecimal(_ value: Int) {
-        guard value >= 0 else { return append(contentsOf: String(value).utf8) }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for Int.max
-        var remaining = UInt(value)
-        var count = 0
-        Swift.withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                count += 1
-                buffer[24 - count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-                remaining /= 10
-            } while remaining > 0
-            append(contentsOf: buffer[(24 - count)...])
-        }
+    mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count &+= 1
     }
 
-    mutating func appendAddress(_ address: IPAddress) {
+    @inline(__always)
+    mutating func put(_ text: StaticString) {
+        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        count &+= text.utf8CodeUnitCount
+    }
+
+    /// `value` in decimal, as `String(value)` writes it.
+    mutating func decimal(_ value: Int) {
+        if value < 0 { put(UInt8(ascii: "-")) }
+        var remaining = value.magnitude
+        var digits = 1
+        var scale: UInt = 1
+        while remaining / scale >= 10 {
+            scale &*= 10
+            digits &+= 1
+        }
+        var position = count &+ digits
+        count = position
+        repeat {
+            position &-= 1
+            base[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+            remaining /= 10
+        } while remaining > 0
+    }
+
+    mutating func address(_ address: IPAddress) {
         switch address {
-        case .v4(let v4): appendIPv4(v4.bits)
-        case .v6(let v6): appendIPv6(v6.bits)
+        case .v4(let v4): ipv4(v4.bits)
+        case .v6(let v6): ipv6(v6.bits)
         }
     }
 
-    mutating func appendIPv4(_ bits: UInt32) {
-        appendDecimal(Int(bits >> 24))
-        append(UInt8(ascii: "."))
-        appendDecimal(Int(bits >> 16 & 0xff))
-        append(UInt8(ascii: "."))
-        appendDecimal(Int(bits >> 8 & 0xff))
-        append(UInt8(ascii: "."))
-        appendDecimal(Int(bits & 0xff))
+    mutating func ipv4(_ bits: UInt32) {
+        decimal(Int(bits >> 24))
+        put(UInt8(ascii: "."))
+        decimal(Int(bits >> 16 & 0xff))
+        put(UInt8(ascii: "."))
+        decimal(Int(bits >> 8 & 0xff))
+        put(UInt8(ascii: "."))
+        decimal(Int(bits & 0xff))
     }
 
     /// As `IPv6Address.description` writes it (RFC 5952, glibc's dotted quads).
-    mutating func appendIPv6(_ bits: UInt128) {
+    mutating func ipv6(_ bits: UInt128) {
         func group(_ index: Int) -> UInt16 { UInt16(truncatingIfNeeded: bits >> UInt128(112 - 16 * index)) }
         let (best, mixed) = IPv6Address.textLayout(bits)
         var index = 0
         while index < 8 {
             if index == best.start {
-                append(UInt8(ascii: ":"))
-                if index == 0 { append(UInt8(ascii: ":")) }
+                put(UInt8(ascii: ":"))
+                if index == 0 { put(UInt8(ascii: ":")) }
                 index += best.length
                 continue
             }
             if mixed && index == 6 {
-                appendIPv4(UInt32(truncatingIfNeeded: bits))
+                ipv4(UInt32(truncatingIfNeeded: bits))
                 return
             }
-            appendHex(group(index))
-            if index < 7 { append(UInt8(ascii: ":")) }
+            hex(group(index))
+            if index < 7 { put(UInt8(ascii: ":")) }
             index += 1
         }
     }
 
     /// Lower-case hex without leading zeros, as `String(value, radix: 16)`.
-    mutating func appendHex(_ value: UInt16) {
+    mutating func hex(_ value: UInt16) {
         var shift = 12
         while shift > 0 && value >> UInt16(shift) == 0 { shift -= 4 }
         while shift >= 0 {
             let nibble = UInt8(truncatingIfNeeded: value >> UInt16(shift) & 0xf)
-            append(nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ nibble &- 10)
+            put(nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ nibble &- 10)
             shift -= 4
         }
     }
 
-    mutating func appendTransport(_ transport: TransportProtocol) {
+    mutating func transport(_ transport: TransportProtocol) {
         switch transport {
-        case .tcp: append(contentsOf: "tcp".utf8)
-        case .udp: append(contentsOf: "udp".utf8)
-        case .icmp: append(contentsOf: "icmp".utf8)
-        case .icmpv6: append(contentsOf: "icmpv6".utf8)
+        case .tcp: put("tcp")
+        case .udp: put("udp")
+        case .icmp: put("icmp")
+        case .icmpv6: put("icmpv6")
         case .other(let number):
-            append(contentsOf: "proto-".utf8)
-            appendDecimal(Int(number))
+            put("proto-")
+            decimal(Int(number))
+        }
+    }
+
+    /// What `body` writes, as an array (for tests).
+    static func bytes(_ body: (inout ByteCursor) -> Void) -> [UInt8] {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { scratch in
+            var cursor = ByteCursor(scratch)
+            body(&cursor)
+            var out: [UInt8] = []
+            cursor.flush(into: &out)
+            return out
         }
     }
 }

@@ -52,6 +52,25 @@ import Testing
         }
     }
 
+    /// The listing's decisions (the specialised classifier on captures read with a fixed
+    /// interface) are the evaluator's, packet by packet.
+    @Test(arguments: DryRunSummaryTests.examples)
+    func decisionsAreTheEvaluators(_ name: String) throws {
+        let ruleset = try Self.ruleset(name)
+        for iif in ["wan0", "lo", "br-lan"] {
+            let bytes = DryRunSummaryTests.capture(linkType: 1, count: 1500, seed: 77)
+            var evaluator = try Evaluator(ruleset: ruleset)
+            var source = try PacketSource.packets(bytes: bytes, overrideInterface: iif)
+            var decisions = DryRunDecisions(evaluator: evaluator, packets: source)
+            #expect(decisions.isSpecialised)
+            while let packet = try source.next() {
+                let outcome = decisions.decide(packet)
+                #expect(outcome == evaluator.decide(packet), "\(packet.displayText)")
+                if outcome != evaluator.decide(packet) { break }
+            }
+        }
+    }
+
     /// Interface names a capture or JSON file may carry (ESC, C1, DEL, quotes, backslash,
     /// non-ASCII), every transport, ports, lengths, route_localnet and both expectations.
     @Test(arguments: DryRunSummaryTests.examples)
@@ -86,17 +105,14 @@ import Testing
                 }
                 bits |= word << UInt128(112 - 16 * group)
             }
-            var bytes: [UInt8] = []
-            bytes.appendIPv6(bits)
+            var bytes = ByteCursor.bytes { $0.ipv6(bits) }
             #expect(String(decoding: bytes, as: UTF8.self) == IPv6Address(bits: bits).description)
             let v4 = UInt32.random(in: 0...UInt32.max, using: &generator)
-            bytes = []
-            bytes.appendIPv4(v4)
+            bytes = ByteCursor.bytes { $0.ipv4(v4) }
             #expect(String(decoding: bytes, as: UTF8.self) == IPv4Address(bits: v4).description)
         }
         for value in [0, 1, 9, 10, 99, 100, 65535, Int.max, -1, Int.min] {
-            var bytes: [UInt8] = []
-            bytes.appendDecimal(value)
+            let bytes = ByteCursor.bytes { $0.decimal(value) }
             #expect(String(decoding: bytes, as: UTF8.self) == String(value))
         }
     }
