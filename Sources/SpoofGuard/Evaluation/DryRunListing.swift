@@ -186,10 +186,11 @@ struct ByteCursor {
     mutating func decimal(_ value: Int) {
         if value < 0 { put(UInt8(ascii: "-")) }
         var remaining = value.magnitude
+        // Division by the constant 10 compiles to a multiply; by a variable it would not.
         var digits = 1
-        var scale: UInt = 1
-        while remaining / scale >= 10 {
-            scale &*= 10
+        var rest = remaining
+        while rest >= 10 {
+            rest /= 10
             digits &+= 1
         }
         var position = count &+ digits
@@ -209,13 +210,20 @@ struct ByteCursor {
     }
 
     mutating func ipv4(_ bits: UInt32) {
-        decimal(Int(bits >> 24))
+        octet(UInt8(truncatingIfNeeded: bits >> 24))
         put(UInt8(ascii: "."))
-        decimal(Int(bits >> 16 & 0xff))
+        octet(UInt8(truncatingIfNeeded: bits >> 16))
         put(UInt8(ascii: "."))
-        decimal(Int(bits >> 8 & 0xff))
+        octet(UInt8(truncatingIfNeeded: bits >> 8))
         put(UInt8(ascii: "."))
-        decimal(Int(bits & 0xff))
+        octet(UInt8(truncatingIfNeeded: bits))
+    }
+
+    @inline(__always)
+    private mutating func octet(_ value: UInt8) {
+        if value >= 100 { put(UInt8(ascii: "0") &+ value / 100) }
+        if value >= 10 { put(UInt8(ascii: "0") &+ value / 10 % 10) }
+        put(UInt8(ascii: "0") &+ value % 10)
     }
 
     /// As `IPv6Address.description` writes it (RFC 5952, glibc's dotted quads).
