@@ -79,20 +79,20 @@ struct DryRunCommand: ParsableCommand {
             if summary {
                 tally = try DryRunSummary.tally(&source, evaluator: &evaluator).tally
             } else {
+                var listing = DryRunListing(format: json ? .json : .text, evaluator: evaluator)
+                var decisions = DryRunDecisions(evaluator: evaluator, packets: source)
                 while let packet = try source.next() {
                     number += 1
-                    let outcome = evaluator.decide(packet)
+                    let outcome = decisions.decide(packet)
                     tally.add(outcome, for: packet, number: number)
                     guard !drops || outcome.verdict.isDrop else { continue }
-                    let decider = evaluator.decider(outcome.decision)
-                    if json {
+                    output.write { bytes in
                         // The document opens with its first result, so bad input before any
                         // leaves standard output empty, as every other command's --json does.
-                        output.write((firstResult ? "{\"results\": [\n  " : ",\n  ") + DryRunText.json(number: number, packet: packet, verdict: outcome.verdict, decider: decider).serialized)
-                        firstResult = false
-                    } else {
-                        output.writeLine(DryRunText.line(number: number, packet: packet, verdict: outcome.verdict, decider: decider))
+                        if json { bytes.append(contentsOf: (firstResult ? "{\"results\": [\n  " : ",\n  ").utf8) }
+                        listing.append(number: number, packet: packet, outcome: outcome, to: &bytes)
                     }
+                    firstResult = false
                 }
             }
         } catch {

@@ -20,6 +20,12 @@ struct StandardOutputBuffer {
 
     mutating func writeLine(_ text: String) { write(text + "\n") }
 
+    /// Lets `body` append bytes in place, with no String in between (the dry-run listing).
+    mutating func write(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     /// Writes everything buffered; pipes may take it in parts.
     mutating func flush() {
         buffer.withUnsafeBytes(writeToStandardOutput)

@@ -84,13 +84,16 @@ public struct IPv6Address: IPAddressProtocol {
     /// The IPv4 address in the low 32 bits (for the mapped, compatible, NAT64 forms).
     public var embeddedIPv4: IPv4Address { IPv4Address(bits: UInt32(truncatingIfNeeded: bits)) }
 
-    public var description: String {
-        let words = groups
-        // Longest run of two or more zero groups; the first one wins a tie (RFC 5952 §4.2.3).
+    /// How the text form is laid out: the run of zero groups written `::` (the longest of two
+    /// or more, the first one on a tie: RFC 5952 §4.2.3; start -1 when none), and whether the
+    /// last 32 bits are a dotted quad, as glibc prints ::a.b.c.d and ::ffff:a.b.c.d. Shared by
+    /// `description` and the dry-run listing's byte writer.
+    static func textLayout(_ bits: UInt128) -> (best: (start: Int, length: Int), mixed: Bool) {
+        func group(_ index: Int) -> UInt16 { UInt16(truncatingIfNeeded: bits >> UInt128(112 - 16 * index)) }
         var best = (start: -1, length: 0)
         var current = (start: -1, length: 0)
-        for (index, word) in words.enumerated() {
-            if word == 0 {
+        for index in 0..<8 {
+            if group(index) == 0 {
                 if current.start < 0 { current = (index, 0) }
                 current.length += 1
                 if current.length > best.length { best = current }
@@ -99,8 +102,12 @@ public struct IPv6Address: IPAddressProtocol {
             }
         }
         if best.length < 2 { best = (-1, 0) }
-        // glibc prints the last 32 bits as a dotted quad for ::a.b.c.d and ::ffff:a.b.c.d.
-        let mixed = best.start == 0 && (best.length == 6 || (best.length == 5 && words[5] == 0xffff))
+        return (best, best.start == 0 && (best.length == 6 || (best.length == 5 && group(5) == 0xffff)))
+    }
+
+    public var description: String {
+        let words = groups
+        let (best, mixed) = Self.textLayout(bits)
         var text = ""
         var index = 0
         while index < 8 {

@@ -14,8 +14,7 @@ public enum DryRunSummary {
     /// packet the same verdict and decider as `evaluator.decide`; counters, logs and limits
     /// of `evaluator` advance on the general path only (the totals do not show them).
     public static func tally(_ packets: inout PacketIterator, evaluator: inout Evaluator) throws(PacketInputError) -> (tally: DryRunTally, path: Path) {
-        if packets.isCapture, let interface = packets.fixedInterface,
-           let classifier = FixedInterfaceClassifier(evaluator: evaluator, interface: interface) {
+        if let (classifier, interface) = FixedInterfaceClassifier.forCapture(packets, evaluator: evaluator) {
             return (try tally(&packets, classifier: classifier, evaluator: &evaluator, interface: interface), .specialised)
         }
         var tally = DryRunTally(ruleCount: evaluator.rules.count)

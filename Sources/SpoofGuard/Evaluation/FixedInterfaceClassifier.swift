@@ -87,6 +87,14 @@ struct FixedInterfaceClassifier: Sendable {
         self.table6 = table6
     }
 
+    /// The classifier for `packets` and the interface they all arrive on, when they are a
+    /// capture read with a fixed interface and the program can be specialised; else nil.
+    static func forCapture(_ packets: PacketIterator, evaluator: Evaluator) -> (classifier: Self, interface: InputInterface)? {
+        guard packets.isCapture, let interface = packets.fixedInterface,
+              let classifier = Self(evaluator: evaluator, interface: interface) else { return nil }
+        return (classifier, interface)
+    }
+
     /// Whether no `limit` can change a verdict or decider: after a limit step its rule may
     /// only count, log, match or continue (spoofguard's own `limit … log` rule). A limit
     /// followed by a verdict or reject makes the outcome depend on the packets before.
