@@ -215,7 +215,7 @@ _spoofguard_dry-run() {
     repeating_flags=()
     non_repeating_flags=(--drops --summary --json --skip-bad --kernel-checks --no-kernel-checks --version -h --help)
     repeating_options=()
-    non_repeating_options=(--packets --iif)
+    non_repeating_options=(--packets --max-stream-mib --iif --iif-kind)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
@@ -223,7 +223,14 @@ _spoofguard_dry-run() {
     '--packets')
         return
         ;;
+    '--max-stream-mib')
+        return
+        ;;
     '--iif')
+        return
+        ;;
+    '--iif-kind')
+        __spoofguard_add_completions -W 'loopback'$'\n''ordinary'$'\n''bridge-port'$'\n''vrf'
         return
         ;;
     esac
@@ -261,7 +268,7 @@ _spoofguard_audit() {
 
 _spoofguard_apply() {
     repeating_flags=()
-    non_repeating_flags=(--check --json --adopt --version -h --help)
+    non_repeating_flags=(--check --json --adopt --confirm --version -h --help)
     repeating_options=()
     non_repeating_options=(--netns --revert-after --runtime-dir)
     __spoofguard_offer_flags_options 1
@@ -354,7 +361,7 @@ _spoofguard_try() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--packets --count --seed)
+    non_repeating_options=(--packets --count --max-stream-mib --seed)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
@@ -363,6 +370,9 @@ _spoofguard_try() {
         return
         ;;
     '--count')
+        return
+        ;;
+    '--max-stream-mib')
         return
         ;;
     '--seed')
