@@ -40,13 +40,9 @@ enum KernelFailure {
         case let error as LinearizeError:
             printError("spoofguard: \(error)")
             return ExitCode.invalidData
-        case let error as MissingKernelFeatureError:
-            printError("spoofguard: \(error)")
-            return ExitCode.unavailable
-        case let error as ForeignTableError:
-            printError("spoofguard: \(error)")
-            return ExitCode.unavailable
-        case let error as ConcurrentChangeError:
+        // The kernel lacks a feature, a table of that name is another tool's, or another process
+        // kept changing nf_tables: each says what to do in its own message.
+        case is MissingKernelFeatureError, is ForeignTableError, is ConcurrentChangeError:
             printError("spoofguard: \(error)")
             return ExitCode.unavailable
         case let error as DelinearizeError:
