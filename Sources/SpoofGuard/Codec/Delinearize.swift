@@ -143,7 +143,7 @@ public enum Delinearize {
                         }
                     }
                     statements.append(.match(match))
-                case .meta, .masked:
+                case .meta:
                     throw DelinearizeError(expression: expression, reason: "compares a value spoofguard does not model")
                 }
             case let .lookup(set, _, source, inverted):
