@@ -7,6 +7,8 @@ import SpoofGuard
 /// nf_tables events, a signalfd for SIGTERM/SIGINT); a relevant event opens a short window in
 /// which further events are gathered, then one apply (the same atomic apply as `apply`) serves
 /// them all. Its own commits are recognised by the committing thread in NFT_MSG_NEWGEN and ignored.
+/// On a kernel without device prefixes or hooks on absent devices each apply binds the ingress
+/// chains to the links that exist at that moment (`IngressBinding`).
 public final class WatchAgent {
     /// Events arriving within this window after the first one share one apply.
     public static let coalescingWindow: Int32 = 10   // ms
@@ -14,6 +16,8 @@ public final class WatchAgent {
     let ruleset: Ruleset
     let namespace: NetworkNamespace?
     let kernel: NetfilterKernel
+    /// Probed once at start (the kernel does not change under a running agent).
+    let features: KernelFeatures
     private var trigger: WatchTrigger
     private let links: EventSocket
     private let tables: EventSocket
@@ -22,7 +26,9 @@ public final class WatchAgent {
     public private(set) var applies = 0
 
     /// Opens the sockets (subscribed before the first apply, so no change falls between).
-    public init(policy: Policy, namespace: NetworkNamespace?, log: @escaping (String) -> Void) throws {
+    /// `features` replaces the probe's answer: a test hook that simulates an older kernel.
+    public init(policy: Policy, namespace: NetworkNamespace?, features simulated: KernelFeatures? = nil,
+                log: @escaping (String) -> Void) throws {
         ruleset = Compiler.compile(policy)
         self.namespace = namespace
         self.log = log
@@ -30,6 +36,7 @@ public final class WatchAgent {
         links = try EventSocket(bus: NETLINK_ROUTE, group: EventSocket.linkGroup, label: "rtnetlink link", namespace: namespace)
         tables = try EventSocket(bus: NETLINK_NETFILTER, group: EventSocket.nftablesGroup, label: "nf_tables", namespace: namespace)
         kernel = try NetfilterKernel(namespace: namespace)
+        features = try simulated ?? kernel.features()
         trigger.know(try RouteSocket(namespace: namespace).links())
     }
 
@@ -49,6 +56,10 @@ public final class WatchAgent {
     /// Applies once (failures thrown: the unit fails to start), calls `ready`, then follows
     /// events until `stop` is readable. Returns the signal's name; the table stays loaded.
     public func run(stop: Int32, ready: () -> Void) throws -> String {
+        let bindsDevices = ruleset.tables.contains { $0.chains.contains { !($0.base?.devices.isEmpty ?? true) } }
+        if bindsDevices && !(features.absentDevices && features.devicePrefixes) {
+            log("kernel: \(features.summary); each apply binds the ingress chains to the matching devices that exist")
+        }
         try apply(because: ["start"])
         ready()
         var reasons: [String] = []
@@ -134,12 +145,14 @@ public final class WatchAgent {
     private func apply(because reasons: [String]) throws {
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
-        let report = try kernel.apply(ruleset)
+        let binding = IngressBinding(ruleset, features: features, links: try RouteSocket(namespace: namespace).links().map(\.name))
+        let report = try kernel.apply(binding.ruleset, features: features)
         applies += 1
         let elapsed = -Self.milliseconds(until: start)
         let unique = reasons.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let cause = unique.prefix(3).joined(separator: "; ") + (unique.count > 3 ? "; +\(unique.count - 3) more" : "")
-        log("\(report.changed ? "re-applied" : "checked, unchanged:") \(report.tables.joined(separator: ", ")) (\(cause)) in \(elapsed) ms")
+        log("\(report.changed ? "re-applied" : "checked, unchanged:") \(report.tables.joined(separator: ", ")) (\(cause)) in \(elapsed) ms"
+            + binding.notes.map { "; \($0)" }.joined())
     }
 
     static func now(plus milliseconds: Int32) -> timespec {

@@ -18,15 +18,26 @@ struct WatchCommand: ParsableCommand {
 
     @Argument(help: "Policy file (JSON), or - for standard input.") var policy: String
     @OptionGroup var namespace: NamespaceOption
+    /// Test hook: CI's kernel has both netdev features, so tests simulate one without them.
+    @Option(help: ArgumentHelp("Test hook: act as if the kernel had only these netdev hook features (absent-devices, device-prefixes, or none) instead of probing it.",
+                               valueName: "list", visibility: .hidden))
+    var simulateKernelFeatures: String?
+
+    func validate() throws {
+        if let list = simulateKernelFeatures, KernelFeatures(simulating: list) == nil {
+            throw ValidationError("--simulate-kernel-features takes absent-devices, device-prefixes (comma-separated) or none, not \"\(list)\"")
+        }
+    }
 
     func run() throws {
         // Before any thread exists, so that no thread takes SIGTERM's default action.
         let stop: Int32
         do { stop = try WatchAgent.stopSignals() } catch { throw KernelFailure.exit(for: error) }
+        let simulated = simulateKernelFeatures.flatMap(KernelFeatures.init(simulating:))
         let policy = try loadPolicyOrExit(self.policy)
         let log = { (line: String) in printError("spoofguard watch: \(line)") }
         do {
-            let agent = try WatchAgent(policy: policy, namespace: namespace.namespace, log: log)
+            let agent = try WatchAgent(policy: policy, namespace: namespace.namespace, features: simulated, log: log)
             let signal = try agent.run(stop: stop) {
                 ServiceManager.notify("READY=1\nSTATUS=watching \(policy.table)")
             }

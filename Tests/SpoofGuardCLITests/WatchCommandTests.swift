@@ -41,13 +41,9 @@ struct WatchCommandTests {
     @Test func followsLinksAndTableEditsAndStopsCleanly() throws {
         let binary = try #require(BuiltBinary.path, "\(BuiltBinary.MissingBinary())")
         let ns = try KernelCommandTests.Namespace()
-        func inside(_ command: String...) throws {
-            let outcome = try KernelCommandTests.execute(["ip", "netns", "exec", ns.name] + command)
-            try #require(outcome.status == 0, "\(command): \(outcome.error)")
-        }
-        try inside("ip", "link", "add", "wan0", "type", "veth", "peer", "name", "p-wan0")
-        try inside("ip", "link", "set", "wan0", "up")
-        try inside("ip", "link", "set", "p-wan0", "up")
+        try ns.inside("ip", "link", "add", "wan0", "type", "veth", "peer", "name", "p-wan0")
+        try ns.inside("ip", "link", "set", "wan0", "up")
+        try ns.inside("ip", "link", "set", "p-wan0", "up")
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sg-watch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -79,7 +75,7 @@ struct WatchCommandTests {
             #expect(logged.contains { $0.contains(expected) }, "\(expected): \(logged)")
             #expect(try ns.spoofguard("diff", policy.path).status == 0, "after \(expected)")
             let counted = try Self.counted(ns)
-            try inside("/usr/bin/python3", Self.script, "p-wan0", "2")
+            try ns.inside("/usr/bin/python3", Self.script, "p-wan0", "2")
             #expect(try Self.counted(ns) == counted + 2, "spoofed frames after \(expected)")
         }
         // Its own applies never triggered another: one action per event, plus the start.

@@ -13,6 +13,15 @@ public struct KernelFeatures: Sendable, Hashable, Codable {
         self.devicePrefixes = devicePrefixes
     }
 
+    /// The features a simulated kernel has, from a comma-separated list of `absent-devices` and
+    /// `device-prefixes`, or `none`: the test hook `spoofguard watch --simulate-kernel-features`.
+    /// Nil for anything else.
+    public init?(simulating list: String) {
+        let names = list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard names == ["none"] || (!names.isEmpty && names.allSatisfy(["absent-devices", "device-prefixes"].contains)) else { return nil }
+        self.init(absentDevices: names.contains("absent-devices"), devicePrefixes: names.contains("device-prefixes"))
+    }
+
     /// One line for text output, e.g. "netdev hooks on absent devices: yes; device prefixes: no".
     public var summary: String {
         "netdev hooks on absent devices: \(absentDevices ? "yes" : "no"); device prefixes (NFTA_DEVICE_PREFIX): \(devicePrefixes ? "yes" : "no")"
