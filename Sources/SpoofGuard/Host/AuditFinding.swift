@@ -7,15 +7,17 @@ public struct AuditFinding: Hashable, Sendable {
     public var detail: String
     /// The exact change that removes it: a policy edit, a command, a sysctl.
     public var fix: String
+    /// The class's severity, unless what was found makes it lighter (`ingress-device-missing`
+    /// on a kernel that hooks the device when it appears).
+    public var severity: FindingSeverity
 
-    public init(_ findingClass: FindingClass, object: String, detail: String, fix: String) {
+    public init(_ findingClass: FindingClass, object: String, detail: String, fix: String, severity: FindingSeverity? = nil) {
         self.findingClass = findingClass
         self.object = object
         self.detail = detail
         self.fix = fix
+        self.severity = severity ?? findingClass.severity
     }
-
-    public var severity: FindingSeverity { findingClass.severity }
 }
 
 public enum FindingSeverity: String, Hashable, Sendable, CaseIterable, Comparable {
@@ -71,7 +73,7 @@ public enum FindingClass: String, Hashable, Sendable, CaseIterable {
         case .bridgeWithoutBridgeHook:
             "frames a bridge forwards from an external port meet no inet chain and no martian check (RFC 1812 5.3.7)"
         case .ingressDeviceMissing:
-            "an ingress chain guards only devices that exist; kernels before 6.16 never bind a name that appears later"
+            "an ingress chain guards a device only while the kernel hooks it; a kernel that cannot hook absent devices never binds a name that appears later"
         case .ingressDeviceUnbound:
             "an ingress chain sees only the devices it lists: this external interface is not guarded at ingress"
         case .foreignChainRewritesAddress:

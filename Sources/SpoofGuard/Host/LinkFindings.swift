@@ -81,9 +81,7 @@ struct LinkFindings {
                 // A prefix ("wan*") stands for devices present or future: never "missing".
                 let patterns = base.devices.compactMap { try? InterfacePattern(parsing: $0) }
                 for device in base.devices where !device.hasSuffix("*") && !names.contains(device) {
-                    findings.append(AuditFinding(.ingressDeviceMissing, object: device,
-                                                 detail: "\(label) lists \(device), which does not exist: nothing is guarded there at ingress until it appears",
-                                                 fix: "create \(device), or remove it from \"external\" in the policy and apply it; on kernels before 6.16 apply again once it exists"))
+                    findings.append(missingDevice(device, in: label))
                 }
                 for interface in interfaces where interface.isExternal && !patterns.contains(where: { $0.matches(interface.link.name) }) {
                     findings.append(AuditFinding(.ingressDeviceUnbound, object: interface.link.name,
@@ -93,5 +91,25 @@ struct LinkFindings {
             }
         }
         return findings
+    }
+
+    /// A device the loaded ingress chain lists that does not exist: harmless where the kernel
+    /// hooks it once it appears, a gap where it never will (nil: the probe could not tell).
+    private func missingDevice(_ device: String, in label: String) -> AuditFinding {
+        switch snapshot.kernelFeatures?.absentDevices {
+        case true?:
+            AuditFinding(.ingressDeviceMissing, object: device,
+                         detail: "\(label) lists \(device), which does not exist yet: this kernel hooks it when it appears",
+                         fix: "nothing to do; remove \(device) from \"external\" and apply if it will never exist", severity: .info)
+        case false?:
+            AuditFinding(.ingressDeviceMissing, object: device,
+                         detail: "\(label) lists \(device), which does not exist, and this kernel does not hook a device that appears later: "
+                             + "it will not be guarded at ingress",
+                         fix: "run `spoofguard watch` (it re-applies when \(device) appears), or remove it from \"external\" in the policy and apply it")
+        case nil:
+            AuditFinding(.ingressDeviceMissing, object: device,
+                         detail: "\(label) lists \(device), which does not exist: nothing is guarded there at ingress until it appears",
+                         fix: "create \(device), or remove it from \"external\" in the policy and apply it; on a kernel that cannot hook absent devices run `spoofguard watch`")
+        }
     }
 }

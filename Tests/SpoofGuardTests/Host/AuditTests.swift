@@ -123,6 +123,50 @@ import Testing
         #expect(unbound.findings.first { $0.findingClass == .ingressDeviceUnbound }?.object == "eth2")
     }
 
+    /// A listed device that does not exist: on a kernel that hooks it when it appears the
+    /// chain just waits (info, nothing to do); on one that never will, it is a gap that
+    /// `spoofguard watch` closes (warning); unprobed, the old warning.
+    @Test func aMissingIngressDeviceIsJudgedByTheKernelsFeatures() throws {
+        let listed = try F.policy(#"{"version": 1, "external": ["eth0", "ghost0"], "hooks": ["ingress"]}"#)
+        func finding(_ features: KernelFeatures?) throws -> AuditFinding {
+            var snapshot = F.snapshot(listed, links: [F.lo, F.eth0])
+            snapshot.kernelFeatures = features
+            let report = Audit.run(snapshot, policy: listed)
+            // (Such a kernel cannot have loaded ghost0 while it was absent: the table also
+            // differs from what `spoofguard watch` would load there.)
+            let expected = features?.absentDevices == false ? ["guard-table-drift", "ingress-device-missing"] : ["ingress-device-missing"]
+            #expect(Self.classes(report) == expected)
+            return try #require(report.findings.first { $0.findingClass == .ingressDeviceMissing })
+        }
+        let waits = try finding(KernelFeatures(absentDevices: true, devicePrefixes: true))
+        #expect(waits.severity == .info)
+        #expect(waits.detail == "netdev spoofguard chain ingress lists ghost0, which does not exist yet: this kernel hooks it when it appears")
+        #expect(waits.fix == #"nothing to do; remove ghost0 from "external" and apply if it will never exist"#)
+
+        let never = try finding(KernelFeatures(absentDevices: false, devicePrefixes: false))
+        #expect(never.severity == .warning)
+        #expect(never.detail == "netdev spoofguard chain ingress lists ghost0, which does not exist, and this kernel does not hook a device that appears later: it will not be guarded at ingress")
+        #expect(never.fix == #"run `spoofguard watch` (it re-applies when ghost0 appears), or remove it from "external" in the policy and apply it"#)
+
+        let unknown = try finding(nil)
+        #expect(unknown.severity == .warning && unknown.fix.contains("spoofguard watch"))
+    }
+
+    /// What `spoofguard watch` loads on a kernel without the netdev features (the chain bound to
+    /// the present devices) is the policy there: no drift, no missing device.
+    @Test func aChainBoundByTheWatchAgentIsNotDrift() throws {
+        let policy = try F.policy(#"{"version": 1, "external": ["eth*", "ghost0"], "hooks": ["ingress"]}"#)
+        let old = KernelFeatures(absentDevices: false, devicePrefixes: false)
+        let links = [F.lo, F.eth0]
+        var snapshot = F.snapshot(policy, links: links,
+                                  loaded: IngressBinding(Compiler.compile(policy), features: old, links: links.map(\.name)).ruleset)
+        snapshot.kernelFeatures = old
+        #expect(Audit.run(snapshot, policy: policy).findings.isEmpty)
+        // The same table on a kernel with both features is narrower than the policy.
+        snapshot.kernelFeatures = KernelFeatures(absentDevices: true, devicePrefixes: true)
+        #expect(Self.classes(Audit.run(snapshot, policy: policy)).contains("guard-table-drift"))
+    }
+
     static func mangler(priority: Int32, family: TableFamily = .ip, hook: Hook = .prerouting, devices: [String] = [],
                         effects: [RuleEffect]) -> HostChain {
         HostChain(family: family, table: "mangler", name: "pre", hook: hook, priority: Priority(rawValue: priority),
