@@ -120,7 +120,9 @@ public struct RenderProblem: Hashable, Sendable, CustomStringConvertible {
     /// What the JSON renderer cannot write for nft 1.0.6 on top of `problems(in:)`: its JSON
     /// parser takes no `typeof`, so a set keyed by a raw load (the encapsulation guards of the
     /// bridge and ingress hooks) cannot be declared — and leaving those rules out would load
-    /// a weaker guard than the policy says.
+    /// a weaker guard than the policy says. No other 1.0.6 form means the same: `"integer"` has
+    /// no length, an address type fails the lookup's type check (RawKeyedSetJSONTests), and
+    /// anonymous sets in the rules would be another ruleset than the text form's.
     public static func jsonProblems(in ruleset: Ruleset) -> [RenderProblem] {
         ruleset.tables.flatMap { table in
             table.sets.compactMap { set in
