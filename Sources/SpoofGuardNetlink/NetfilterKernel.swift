@@ -110,8 +110,7 @@ public final class NetfilterKernel {
                       features simulated: KernelFeatures? = nil) throws -> ApplyReport {
         let ruleset = ruleset.marked
         let features = try simulated ?? self.features()
-        let bindsDevices = ruleset.tables.contains { $0.chains.contains { !($0.base?.devices.isEmpty ?? true) } }
-        if bindsDevices,
+        if ruleset.bindsDevices,
            let missing = features.requirement(of: ruleset, existingDevices: Set(try currentInterfaceNames(in: namespace))) {
             throw missing
         }

@@ -56,8 +56,7 @@ public final class WatchAgent {
     /// Applies once (failures thrown: the unit fails to start), calls `ready`, then follows
     /// events until `stop` is readable. Returns the signal's name; the table stays loaded.
     public func run(stop: Int32, ready: () -> Void) throws -> String {
-        let bindsDevices = ruleset.tables.contains { $0.chains.contains { !($0.base?.devices.isEmpty ?? true) } }
-        if bindsDevices && !(features.absentDevices && features.devicePrefixes) {
+        if ruleset.bindsDevices && !(features.absentDevices && features.devicePrefixes) {
             log("kernel: \(features.summary); each apply binds the ingress chains to the matching devices that exist")
         }
         try apply(because: ["start"])
@@ -145,7 +144,9 @@ public final class WatchAgent {
     private func apply(because reasons: [String]) throws {
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
-        let binding = IngressBinding(ruleset, features: features, links: try RouteSocket(namespace: namespace).links().map(\.name))
+        // Only a kernel without a netdev feature needs the links (a dump per apply).
+        let links = features.absentDevices && features.devicePrefixes ? [] : try RouteSocket(namespace: namespace).links().map(\.name)
+        let binding = IngressBinding(ruleset, features: features, links: links)
         let report = try kernel.apply(binding.ruleset, features: features)
         applies += 1
         let elapsed = -Self.milliseconds(until: start)

@@ -61,3 +61,10 @@ public struct IngressBinding: Equatable, Sendable {
         return bound.sorted()
     }
 }
+
+extension Ruleset {
+    /// Whether a base chain names devices (a netdev chain), whose binding depends on the kernel.
+    public var bindsDevices: Bool {
+        tables.contains { $0.chains.contains { !($0.base?.devices.isEmpty ?? true) } }
+    }
+}
