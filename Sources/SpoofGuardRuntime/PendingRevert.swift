@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import SpoofGuard
 
 /// The pending state of one `apply --revert-after`, per network namespace (by identity, not by
 /// how it was spelled) and table. Two files in the runtime directory:
@@ -25,20 +26,8 @@ public struct PendingRevert: Sendable {
     /// Where a revert process that failed leaves its report for an operator.
     public var failureReportName: String { stem + ".revert-failed" }
 
-    /// `text` as a file name, one to one: letters, digits, `-` and `_` stay, every other byte is `%XX`.
-    static func fileNamePart(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return result
-    }
+    /// `text` as a file name, one to one (`PercentEncoding`).
+    static func fileNamePart(_ text: String) -> String { PercentEncoding.encode(text) }
 
     public struct Record: Codable, Sendable {
         /// The revert process, as `confirm` checks it before signalling.

@@ -42,6 +42,9 @@ struct ApplyCommand: ParsableCommand {
         var adopted: [String]
         /// What the kernel's netdev hooks accept (probed for this apply).
         var kernelFeatures: KernelFeatures?
+        /// "dump", "record" (the element record: nothing committed since) or "commit" (this
+        /// apply's own commit); absent when no elements were proven (a check of a change).
+        var elementsProvenBy: ElementProofSource?
     }
 
     func validate() throws {
@@ -65,7 +68,10 @@ struct ApplyCommand: ParsableCommand {
         let held = (pending == nil && !check) ? try holdAgainstPendingRevert(table: policy.table) : nil
         defer { withExtendedLifetime(held) {} }
         do {
-            report = try namespace.kernel().apply(ruleset, check: check, adopt: adopt)
+            let kernel = try namespace.kernel()
+            let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
+            report = try kernel.apply(ruleset, check: check, adopt: adopt, record: records.loaded)
+            records.keep(report.record, create: !check)
         } catch {
             // An ApplyError means the transaction may have been committed (outcome unknown, or
             // read back different): keep the revert armed. Anything else changed nothing.
@@ -83,7 +89,7 @@ struct ApplyCommand: ParsableCommand {
             try printJSON(Output(changed: report.changed, checked: report.checked, table: policy.table, tables: report.tables,
                                  rules: report.rules, elements: report.elements, messages: report.messages,
                                  revertAfter: revertsIn, adopted: report.claims.map { "\($0.family.rawValue) \($0.name)" },
-                                 kernelFeatures: report.kernelFeatures))
+                                 kernelFeatures: report.kernelFeatures, elementsProvenBy: report.elementsProvenBy))
             return
         }
         for claim in report.claims { print("note: " + claim.describe(checked: check)) }

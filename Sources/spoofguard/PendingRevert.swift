@@ -4,9 +4,9 @@ import SpoofGuard
 import SpoofGuardNetlink
 import SpoofGuardRuntime
 
-/// `--runtime-dir`, shared by the commands that keep pending-revert state.
+/// `--runtime-dir`, shared by the commands that keep state there: pending reverts, element records.
 struct RuntimeDirectoryOption: ParsableArguments {
-    @Option(help: "Directory of pending reverts, owned by root, mode 0700 (default: $SPOOFGUARD_RUNTIME_DIR or /run/spoofguard).")
+    @Option(help: "Directory of spoofguard's runtime state (pending reverts, element records), owned by root, mode 0700 (default: $SPOOFGUARD_RUNTIME_DIR or /run/spoofguard).")
     var runtimeDir: String?
 
     /// The pending-revert state of `table` in `namespace`; nil when the directory does not
