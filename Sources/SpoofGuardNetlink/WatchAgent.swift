@@ -20,6 +20,9 @@ public final class WatchAgent {
     private let log: (String) -> Void
     /// Applies so far (the benchmark counts them per burst).
     public private(set) var applies = 0
+    /// The element record of the last apply, kept in memory: a check after a link event, when
+    /// nothing was committed since, skips the element dump (`ElementRecord`).
+    private var record: ElementRecord?
 
     /// Opens the sockets (subscribed before the first apply, so no change falls between).
     public init(policy: Policy, namespace: NetworkNamespace?, log: @escaping (String) -> Void) throws {
@@ -134,7 +137,8 @@ public final class WatchAgent {
     private func apply(because reasons: [String]) throws {
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
-        let report = try kernel.apply(ruleset)
+        let report = try kernel.apply(ruleset, record: record)
+        record = report.record
         applies += 1
         let elapsed = -Self.milliseconds(until: start)
         let unique = reasons.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
