@@ -105,27 +105,12 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
-    /// Refuses (69) while an `apply --revert-after` is pending, unless `--confirm`, which
-    /// cancels it first. Returns the lock to hold while applying (nil when the runtime
-    /// directory does not exist: then nothing can be pending).
     func holdAgainstPendingRevert(table: String) throws -> FileLock? {
-        guard let state = try runtime.pendingRevert(namespace: namespace, table: table, create: false) else { return nil }
-        switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.shareForApply() }) {
-        case .acquired(let lock, _):
-            return lock
-        case .pending:
-            guard confirm else {
-                printError("spoofguard: an apply --revert-after is pending for table \(table.terminalEscaped): this apply would be undone at its deadline; run `spoofguard confirm\(confirmArguments)` first, or pass --confirm to keep what is loaded and apply over it")
-                throw ExitCode.unavailable
-            }
-            if case .cancelled = try exitingOnRuntimeError({ () throws(RuntimeError) in try state.confirm() }) {
-                printError("spoofguard: confirmed the pending apply --revert-after for table \(table.terminalEscaped); its revert is cancelled")
-            }
-            return nil
-        }
+        try holdingAgainstPendingRevert(runtime: runtime, namespace: namespace, table: table, confirm: confirm, action: "apply",
+                                        withConfirm: "keep what is loaded and apply over it")
     }
 
-    var confirmArguments: String { namespace.netns.map { " --netns \($0.terminalEscaped)" } ?? "" }
+    var confirmArguments: String { namespace.confirmArguments }
 
     /// Starts the detached `revert-pending` process and waits until it has read the current
     /// tables and recorded the pending state; only then may the apply go ahead. The pending

@@ -24,6 +24,33 @@ struct RuntimeDirectoryOption: ParsableArguments {
     }
 }
 
+/// Refuses (69) while an `apply --revert-after` is pending: its revert would undo `action`
+/// (an apply or a remove) at the deadline; `withConfirm` says what --confirm does instead.
+/// `confirm` cancels the revert first. Returns the lock to hold while acting (nil when the
+/// runtime directory does not exist: nothing can be pending).
+func holdingAgainstPendingRevert(runtime: RuntimeDirectoryOption, namespace: NamespaceOption, table: String,
+                                 confirm: Bool, action: String, withConfirm: String) throws -> FileLock? {
+    guard let state = try runtime.pendingRevert(namespace: namespace, table: table, create: false) else { return nil }
+    switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.shareForApply() }) {
+    case .acquired(let lock, _):
+        return lock
+    case .pending:
+        guard confirm else {
+            printError("spoofguard: an apply --revert-after is pending for table \(table.terminalEscaped): this \(action) would be undone at its deadline; run `spoofguard confirm\(namespace.confirmArguments)` first, or pass --confirm to \(withConfirm)")
+            throw ExitCode.unavailable
+        }
+        if case .cancelled = try exitingOnRuntimeError({ () throws(RuntimeError) in try state.confirm() }) {
+            printError("spoofguard: confirmed the pending apply --revert-after for table \(table.terminalEscaped); its revert is cancelled")
+        }
+        return nil
+    }
+}
+
+extension NamespaceOption {
+    /// ` --netns NAME` for a `spoofguard confirm` the user is told to run.
+    var confirmArguments: String { netns.map { " --netns \($0.terminalEscaped)" } ?? "" }
+}
+
 /// Runs `body`, turning a RuntimeError into its message and exit code.
 func exitingOnRuntimeError<T>(_ body: () throws(RuntimeError) -> T) throws -> T {
     do {

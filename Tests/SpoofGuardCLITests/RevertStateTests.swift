@@ -182,4 +182,25 @@ extension RevertAfterTests {
         sleep(4)  // past the 2 s window: the cancelled revert must not have run
         #expect(try ns.nft("list", "ruleset").output == applied)
     }
+
+    /// remove inside the window would be undone at the deadline just as an apply: refused the
+    /// same way, and with --confirm the revert is cancelled and the table stays removed.
+    @Test func removeInsideTheWindowRefusesUnlessConfirmed() throws {
+        let ns = try Namespace()
+        defer { try? FileManager.default.removeItem(atPath: runtime) }
+        #expect(try spoofguard(ns, "apply", example("router.json"), "--revert-after", "2").status == 0)
+        let pendingListing = try ns.nft("list", "ruleset").output
+        let plain = try spoofguard(ns, "remove")
+        #expect(plain.status == 69)
+        #expect(plain.error.contains("this remove would be undone") && plain.error.contains("--confirm"), "\(plain.error)")
+        #expect(try ns.nft("list", "ruleset").output == pendingListing)
+
+        let confirmed = try spoofguard(ns, "remove", "--confirm")
+        #expect(confirmed.status == 0, "\(confirmed.error)")
+        #expect(confirmed.output.contains("removed table spoofguard"))
+        #expect(try ns.nft("list", "ruleset").output == "")
+        sleep(4)  // past the 2 s window: the cancelled revert must not have put the table back
+        #expect(try ns.nft("list", "ruleset").output == "")
+        #expect(pendingRecords().isEmpty)
+    }
 }
