@@ -5,7 +5,8 @@
 /// (spoofguard's sets have no timeouts and are never updated from the packet path), so while
 /// the generation is the recorded one the sets still hold what the digests describe.
 /// Everything else (table, chains, rules, set definitions) is still read every time: it is
-/// cheap, and some of it changes without a commit (a netdev chain loses a device that goes away).
+/// cheap, and spoofguard does not rely on all of it changing only by a commit (a netdev chain's
+/// devices follow devices that come and go).
 public struct ElementRecord: Sendable, Equatable {
     public var generation: UInt32
     /// `ElementDigest` of each set's elements, as spoofguard sends them.
