@@ -66,7 +66,7 @@ struct ApplyCommand: ParsableCommand {
         // timer starts underneath it, and refuses while one is pending: the revert would
         // silently undo it at the deadline.
         let held = (pending == nil && !check) ? try holdAgainstPendingRevert(table: policy.table) : nil
-        defer { withExtendedLifetime(held) {} }
+        defer { held?.release() }
         do {
             let kernel = try namespace.kernel()
             let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
@@ -105,7 +105,7 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
-    func holdAgainstPendingRevert(table: String) throws -> FileLock? {
+    func holdAgainstPendingRevert(table: String) throws -> PendingRevertHold? {
         try holdingAgainstPendingRevert(runtime: runtime, namespace: namespace, table: table, confirm: confirm, action: "apply",
                                         withConfirm: "keep what is loaded and apply over it")
     }

@@ -26,14 +26,14 @@ struct RuntimeDirectoryOption: ParsableArguments {
 
 /// Refuses (69) while an `apply --revert-after` is pending: its revert would undo `action`
 /// (an apply or a remove) at the deadline; `withConfirm` says what --confirm does instead.
-/// `confirm` cancels the revert first. Returns the lock to hold while acting (nil when the
+/// `confirm` cancels the revert first. Returns the hold to `release` when done (nil when the
 /// runtime directory does not exist: nothing can be pending).
 func holdingAgainstPendingRevert(runtime: RuntimeDirectoryOption, namespace: NamespaceOption, table: String,
-                                 confirm: Bool, action: String, withConfirm: String) throws -> FileLock? {
+                                 confirm: Bool, action: String, withConfirm: String) throws -> PendingRevertHold? {
     guard let state = try runtime.pendingRevert(namespace: namespace, table: table, create: false) else { return nil }
     switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.shareForApply() }) {
     case .acquired(let lock, _):
-        return lock
+        return PendingRevertHold(state: state, lock: lock)
     case .pending:
         guard confirm else {
             printError("spoofguard: an apply --revert-after is pending for table \(table.terminalEscaped): this \(action) would be undone at its deadline; run `spoofguard confirm\(namespace.confirmArguments)` first, or pass --confirm to \(withConfirm)")
@@ -44,6 +44,15 @@ func holdingAgainstPendingRevert(runtime: RuntimeDirectoryOption, namespace: Nam
         }
         return nil
     }
+}
+
+/// A plain apply's or remove's shared hold on the pending-revert lock.
+struct PendingRevertHold {
+    let state: PendingRevert
+    let lock: FileLock
+
+    /// Ends the hold, removing the lock file when nobody else holds it.
+    func release() { state.release(lock) }
 }
 
 extension NamespaceOption {

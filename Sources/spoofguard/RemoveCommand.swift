@@ -33,7 +33,7 @@ struct RemoveCommand: ParsableCommand {
         // As apply: a pending revert would put the table back at its deadline.
         let held = try holdingAgainstPendingRevert(runtime: runtime, namespace: namespace, table: table, confirm: confirm, action: "remove",
                                                withConfirm: "cancel the revert and remove the table")
-        defer { withExtendedLifetime(held) {} }
+        defer { held?.release() }
         do {
             removal = try namespace.kernel().remove(tableNamed: table, adopt: adopt)
         } catch {
