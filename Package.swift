@@ -40,8 +40,9 @@ let package = Package(
         .target(name: "CSpoofGuardLab"),
         .target(name: "SpoofGuardLab", dependencies: ["SpoofGuard", "SpoofGuardNetlink", "SpoofGuardRuntime", "CSpoofGuardLab"]),
         // spoofguard's runtime directory: checked before use, locks that die with their holder,
-        // the pending state of `apply --revert-after`. Files and processes, no kernel tables.
-        .target(name: "SpoofGuardRuntime"),
+        // the pending state of `apply --revert-after`, the element record. Files and processes,
+        // no kernel tables.
+        .target(name: "SpoofGuardRuntime", dependencies: ["SpoofGuard"]),
         .executableTarget(
             name: "spoofguard",
             dependencies: [

@@ -304,7 +304,7 @@ _spoofguard_watch() {
 
 _spoofguard_status() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --elements --version -h --help)
     repeating_options=()
     non_repeating_options=(--table --netns --format)
     __spoofguard_offer_flags_options 0
@@ -328,7 +328,7 @@ _spoofguard_diff() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--netns)
+    non_repeating_options=(--netns --runtime-dir)
     __spoofguard_offer_flags_options 1
 
     # Offer option value completions
@@ -336,14 +336,17 @@ _spoofguard_diff() {
     '--netns')
         return
         ;;
+    '--runtime-dir')
+        return
+        ;;
     esac
 }
 
 _spoofguard_remove() {
     repeating_flags=()
-    non_repeating_flags=(--json --adopt --version -h --help)
+    non_repeating_flags=(--json --adopt --confirm --version -h --help)
     repeating_options=()
-    non_repeating_options=(--table --netns)
+    non_repeating_options=(--table --netns --runtime-dir)
     __spoofguard_offer_flags_options 0
 
     # Offer option value completions
@@ -352,6 +355,9 @@ _spoofguard_remove() {
         return
         ;;
     '--netns')
+        return
+        ;;
+    '--runtime-dir')
         return
         ;;
     esac

@@ -14,7 +14,8 @@ import SpoofGuard
 ///   back confirm the sets are the ones it sent;
 /// - `different` before a commit, to replace without dumping first: a stale digest can only
 ///   cause a replace that was not needed (reported as "applied", which it was), never a false
-///   "unchanged". "Unchanged" is still claimed only from a full element dump.
+///   "unchanged". "Unchanged" is claimed from a full element dump, or from the element record
+///   (`ElementRecord`): the generation has not moved since spoofguard proved the elements.
 enum ElementProof {
     enum Verdict: Equatable {
         /// Every set carries the digest of the policy's elements for it.
@@ -24,6 +25,25 @@ enum ElementProof {
         /// Some set carries no digest (e.g. the table was re-created by `nft -f` from a listing,
         /// which drops records nft does not know): only the element dump can tell.
         case unknown
+    }
+
+    /// The sets of `expected` whose elements `record` proves the kernel holds, with those
+    /// elements: the record's digest for the set is the policy's. Only meaningful when the
+    /// kernel's generation is the record's, checked at a settled read (see `ElementRecord`).
+    static func proven(by record: ElementRecord, expected: Ruleset, encoded: EncodedSets) -> [SetPath: SetElements] {
+        var known: [SetPath: SetElements] = [:]
+        for table in expected.tables {
+            for set in table.sets {
+                let path = SetPath(family: table.family, table: table.name, set: set.name)
+                if let digest = encoded.digests[path], record.digests[path] == digest { known[path] = set.elements }
+            }
+        }
+        return known
+    }
+
+    /// Whether `record` proves every set of the policy: each has the policy's digest.
+    static func provesAll(_ record: ElementRecord, expected: EncodedSets) -> Bool {
+        expected.digests.allSatisfy { record.digests[$0.key] == $0.value }
     }
 
     /// Meaningful only when the tables read without elements already equal the policy apart from them.

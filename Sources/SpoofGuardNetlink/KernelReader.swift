@@ -2,11 +2,20 @@ internal import CNetfilter
 import Glibc
 import SpoofGuard
 
-/// A set by family, table and name.
-struct SetPath: Hashable {
-    var family: TableFamily
-    var table: String
-    var set: String
+/// Which sets a read dumps the elements of. `known` are elements proven without the dump
+/// (`ElementRecord`): used in place of it. `dumped` counts the sets dumped (tests hold the
+/// shortcut to being taken by it).
+struct ElementSource {
+    final class Counter { var count = 0 }
+    var known: [SetPath: SetElements] = [:]
+    var dumps: (SetKey) -> Bool
+    let dumped = Counter()
+
+    static var all: ElementSource { ElementSource(dumps: { _ in true }) }
+    static var none: ElementSource { ElementSource(dumps: { _ in false }) }
+    /// Interface-name sets only: small (one element per pattern), and what says which
+    /// interfaces are guarded; address sets are the large, quadratic dump.
+    static var interfaceSets: ElementSource { ElementSource(dumps: { $0 == .interfaceName }) }
 }
 
 /// Dumps (GETTABLE, GETCHAIN, GETSET, GETSETELEM, GETRULE, GETGEN) raised to the IR.
@@ -28,11 +37,12 @@ struct KernelReader {
     /// Only tables of `families` are read; others of the same name are not spoofguard's.
     func tables(named name: String, families: Set<TableFamily>, elements: Bool = true) throws -> [Table] {
         var digests: [SetPath: [UInt8]] = [:]
-        return try tables(named: name, families: families, elements: elements, digests: &digests)
+        return try tables(named: name, families: families, elements: elements ? .all : .none, digests: &digests)
     }
 
-    /// The same, collecting the `ElementDigest` each set carries in its user data.
-    func tables(named name: String, families: Set<TableFamily>, elements: Bool,
+    /// The same, collecting the `ElementDigest` each set carries in its user data; `elements`
+    /// says which sets' elements are dumped, and which are already known.
+    func tables(named name: String, families: Set<TableFamily>, elements: ElementSource,
                 digests: inout [SetPath: [UInt8]]) throws -> [Table] {
         var tables: [Table] = []
         for (family, nftTable) in try headers(named: name, families: families) {
@@ -55,7 +65,7 @@ struct KernelReader {
         return found
     }
 
-    private func read(family: TableFamily, table nftTable: NftTable, elements withElements: Bool,
+    private func read(family: TableFamily, table nftTable: NftTable, elements source: ElementSource,
                       digests: inout [SetPath: [UInt8]]) throws -> Table {
         let name = nftTable.name
         let label = "\(family.rawValue) table \(name)"
@@ -73,12 +83,19 @@ struct KernelReader {
                 throw DelinearizeError(expression: nil, reason: "set \(set.name) in \(label) has key type \(set.keyType), which spoofguard does not model")
             }
             let flags = SetFlags(rawValue: set.flags)
-            let elements = withElements
-                ? try SetElementEncoding.decode(try self.elements(of: set.name, family: family, table: name), key: key,
-                                                interval: flags.contains(.interval))
-                : key.noElements
+            let path = SetPath(family: family, table: name, set: set.name)
+            let elements: SetElements
+            if let known = source.known[path], known.key == key {
+                elements = known
+            } else if source.dumps(key) {
+                elements = try SetElementEncoding.decode(try self.elements(of: set.name, family: family, table: name), key: key,
+                                                         interval: flags.contains(.interval))
+                source.dumped.count += 1
+            } else {
+                elements = key.noElements
+            }
             if let digest = UserData.setElementDigest(in: set.userData) {
-                digests[SetPath(family: family, table: name, set: set.name)] = digest
+                digests[path] = digest
             }
             table.sets.append(NamedSet(name: set.name, flags: flags, elements: elements,
                                        comment: UserData.setComment(in: set.userData), rawKey: rawKey))

@@ -21,6 +21,10 @@ public final class NetfilterKernel {
         try KernelReader(socket: socket).generation()
     }
 
+    /// The cookie of this socket's network namespace (SO_NETNS_COOKIE), which keys the element
+    /// record; nil on kernels before 5.14.
+    public func namespaceCookie() -> UInt64? { socket.namespaceCookie() }
+
     /// The families spoofguard's compiler uses (prerouting, ingress, bridge). A table of the same
     /// name in another family (`ip`, `ip6`, `arp`) belongs to someone else and is never read,
     /// replaced or deleted.
@@ -30,27 +34,62 @@ public final class NetfilterKernel {
     /// as one ruleset: a read that another process's commit interrupts (a dump failing with
     /// ENOENT, EINTR or ERESTART, or a generation that moved meanwhile) starts over.
     public func read(tablesNamed names: Set<String>, families: Set<TableFamily> = managedFamilies) throws -> Ruleset {
+        try read(tablesNamed: names, families: families, source: .all)
+    }
+
+    /// The same without the elements of address sets, which come back empty: `status` without
+    /// `--elements`. Interface sets are read (they are small and say what is guarded).
+    public func readWithoutAddressElements(tablesNamed names: Set<String>, families: Set<TableFamily> = managedFamilies) throws -> Ruleset {
+        try read(tablesNamed: names, families: families, source: .interfaceSets)
+    }
+
+    private func read(tablesNamed names: Set<String>, families: Set<TableFamily>, source: @autoclosure () -> ElementSource) throws -> Ruleset {
         try retryingOnConcurrentChange("reading table \(names.sorted().joined(separator: ", "))") { start in
-            let tables = try read(tablesNamed: names, families: families, elements: true)
+            var digests: [SetPath: [UInt8]] = [:]
+            let tables = try read(tablesNamed: names, families: families, elements: source(), digests: &digests)
             try requireGeneration(start, "reading the tables")
             return tables
         }
     }
 
+    /// `diff`'s read: a set whose elements `record` proves equal to `expected`'s, at the
+    /// generation this read is settled at, is not dumped but filled in from `expected`
+    /// (`ElementRecord`); every other set is dumped. Returns what was read, how the elements
+    /// were proven, and the record to keep for the next run (nil when none can be made).
+    public func read(tablesNamed names: Set<String>, families: Set<TableFamily> = managedFamilies,
+                     expecting expected: Ruleset, record: ElementRecord?) throws -> RecordedRead {
+        let encoded = try? EncodedSets(expected)
+        return try retryingOnConcurrentChange("reading table \(names.sorted().joined(separator: ", "))") { start in
+            var source = ElementSource.all
+            if let record, let encoded, record.generation == start {
+                source.known = ElementProof.proven(by: record, expected: expected, encoded: encoded)
+            }
+            var digests: [SetPath: [UInt8]] = [:]
+            let tables = try read(tablesNamed: names, families: families, elements: source, digests: &digests)
+            try requireGeneration(start, "reading the tables")
+            guard source.dumped.count > 0 || source.known.isEmpty else {
+                return RecordedRead(ruleset: tables, elementsProvenBy: .record, record: record)
+            }
+            let read = (try? EncodedSets(tables)).map { ElementRecord(generation: start, digests: $0.digests) }
+            return RecordedRead(ruleset: tables, elementsProvenBy: .dump, record: read)
+        }
+    }
+
     func read(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: Bool) throws -> Ruleset {
         var digests: [SetPath: [UInt8]] = [:]
-        return try read(tablesNamed: names, families: families, elements: elements, digests: &digests)
+        return try read(tablesNamed: names, families: families, elements: elements ? .all : .none, digests: &digests)
     }
 
     /// The same, collecting each set's `ElementDigest`.
-    func read(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: Bool,
+    func read(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: ElementSource,
               digests: inout [SetPath: [UInt8]]) throws -> Ruleset {
-        if elements { elementReads += 1 }
         let reader = KernelReader(socket: socket)
         var tables: [Table] = []
+        let before = elements.dumped.count
         for name in names.sorted() {
             tables += try reader.tables(named: name, families: families, elements: elements, digests: &digests)
         }
+        if elements.dumped.count > before { elementReads += 1 }
         return Ruleset(tables: tables)
     }
 
@@ -105,9 +144,11 @@ public final class NetfilterKernel {
     /// The kernel's netdev hook features are probed once per apply (nothing committed); a
     /// device the kernel cannot bind is refused before anything is sent
     /// (`MissingKernelFeatureError`). Tests pass `features` to simulate another kernel.
+    /// `record` is the element record kept since an earlier run: while the generation is its
+    /// one, it proves the set elements without the dump. The report carries the record to keep.
     @discardableResult
     public func apply(_ ruleset: Ruleset, check: Bool = false, adopt: Bool = false,
-                      features simulated: KernelFeatures? = nil) throws -> ApplyReport {
+                      features simulated: KernelFeatures? = nil, record: ElementRecord? = nil) throws -> ApplyReport {
         let ruleset = ruleset.marked
         let features = try simulated ?? self.features()
         if ruleset.bindsDevices,
@@ -115,13 +156,14 @@ public final class NetfilterKernel {
             throw missing
         }
         var report = try retryingOnConcurrentChange("applying \(ruleset.tables.map { "\($0.family.rawValue) \($0.name)" }.joined(separator: ", "))") { generation in
-            try applyOnce(ruleset, check: check, adopt: adopt, generation: generation)
+            try applyOnce(ruleset, check: check, adopt: adopt, generation: generation, record: record)
         }
         report.kernelFeatures = features
         return report
     }
 
-    private func applyOnce(_ ruleset: Ruleset, check: Bool, adopt: Bool, generation: UInt32) throws -> ApplyReport {
+    private func applyOnce(_ ruleset: Ruleset, check: Bool, adopt: Bool, generation: UInt32,
+                           record: ElementRecord?) throws -> ApplyReport {
         let names = Set(ruleset.tables.map(\.name))
         let families = Self.managedFamilies.union(ruleset.tables.map(\.family))
         var report = ApplyReport(ruleset: ruleset, checked: check)
@@ -134,18 +176,29 @@ public final class NetfilterKernel {
         }
         // Element dumps are the expensive part (the kernel walks a set from its start for every
         // 32 KiB of reply): read them only when everything else already matches, and not when
-        // the sets' digests already show that the elements differ (see `ElementProof`).
+        // the sets' digests already show that the elements differ (see `ElementProof`), nor
+        // when the element record proves them: nothing was committed since it was made.
         var current: Ruleset
         do {
             var digests: [SetPath: [UInt8]] = [:]
-            current = try read(tablesNamed: names, families: families, elements: false, digests: &digests)
+            current = try read(tablesNamed: names, families: families, elements: .none, digests: &digests)
             if current.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
-               try ElementProof.judge(expected: encoded(), digests: digests) != .different,
-               try read(tablesNamed: names, families: families).kernelComparable == ruleset.kernelComparable {
-                // The dumps are separate requests: only an unmoved generation proves they saw
-                // one ruleset, so that "unchanged" is not claimed from a mixture of two.
-                try requireGeneration(generation, "reading spoofguard's table")
-                return report
+               try ElementProof.judge(expected: encoded(), digests: digests) != .different {
+                var proof: ElementProofSource?
+                if let record, record.generation == generation, try ElementProof.provesAll(record, expected: encoded()) {
+                    proof = .record
+                } else if try read(tablesNamed: names, families: families).kernelComparable == ruleset.kernelComparable {
+                    proof = .dump
+                }
+                if let proof {
+                    // The dumps are separate requests: only an unmoved generation proves they
+                    // saw one ruleset, so that "unchanged" is not claimed from a mixture of two
+                    // (nor from a record of another generation).
+                    try requireGeneration(generation, "reading spoofguard's table")
+                    report.elementsProvenBy = proof
+                    report.record = try ElementRecord(generation: generation, digests: encoded().digests)
+                    return report
+                }
             }
         } catch is DelinearizeError {
             // The table holds rules spoofguard did not write: a marked one was edited by hand
@@ -174,18 +227,25 @@ public final class NetfilterKernel {
         // compared, and the sets' elements are the ones sent, which their digests confirm
         // without the quadratic element dump. Anything else reads back everything.
         var digests: [SetPath: [UInt8]] = [:]
-        let (header, headerGeneration) = try consistentRead(tablesNamed: names, families: families, elements: false, digests: &digests)
+        let (header, headerGeneration, _) = try consistentRead(tablesNamed: names, families: families, elements: false, digests: &digests)
         if headerGeneration == generation &+ 1,
            header.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
            try ElementProof.judge(expected: encoded(), digests: digests) == .equal {
+            report.elementsProvenBy = .commit
+            report.record = try ElementRecord(generation: headerGeneration, digests: encoded().digests)
             return report
         }
-        let (readBack, readGeneration) = try consistentRead(tablesNamed: names, families: families, elements: true, digests: &digests)
+        let (readBack, readGeneration, settled) = try consistentRead(tablesNamed: names, families: families, elements: true, digests: &digests)
         guard readBack.kernelComparable == ruleset.kernelComparable else {
             // Our commit made the generation `generation + 1`; a later one means another process
             // committed after us and what is loaded now is its doing, not a failed transaction.
             throw ApplyError.readBackDiffers(expected: ruleset, loaded: readBack,
                                              replacedBy: readGeneration != generation &+ 1 ? readGeneration : nil)
+        }
+        report.elementsProvenBy = .dump
+        // Only a read between two equal generations is one ruleset to record.
+        if settled {
+            report.record = try ElementRecord(generation: readGeneration, digests: encoded().digests)
         }
         return report
     }
@@ -220,9 +280,10 @@ public final class NetfilterKernel {
     }
 
     /// Reads the tables between two equal generation reads, so that the result is one ruleset
-    /// and not chains of one and rules of the next. Returns it with that generation.
+    /// and not chains of one and rules of the next. Returns it with that generation, and
+    /// whether it was one (false when every attempt saw the generation move).
     private func consistentRead(tablesNamed names: Set<String>, families: Set<TableFamily>, elements: Bool,
-                                digests: inout [SetPath: [UInt8]]) throws -> (Ruleset, UInt32) {
+                                digests: inout [SetPath: [UInt8]]) throws -> (Ruleset, UInt32, settled: Bool) {
         var attempt = 1
         while true {
             let before = try generation()
@@ -231,10 +292,10 @@ public final class NetfilterKernel {
                 continue
             }
             digests = [:]
-            let tables = try read(tablesNamed: names, families: families, elements: elements, digests: &digests)
-            if try isSettled(at: before) { return (tables, before) }
+            let tables = try read(tablesNamed: names, families: families, elements: elements ? .all : .none, digests: &digests)
+            if try isSettled(at: before) { return (tables, before, true) }
             let after = try generation()
-            if attempt == Self.attempts { return (tables, after) }
+            if attempt == Self.attempts { return (tables, after, false) }
             attempt += 1
         }
     }
@@ -327,6 +388,12 @@ public struct ApplyReport: Sendable {
     public var batchBytes = 0
     /// What the kernel's netdev hooks accept, as probed for this apply.
     public var kernelFeatures: KernelFeatures?
+    /// How the set elements loaded were proven equal to the policy's; nil when not (`--check`
+    /// of a change).
+    public var elementsProvenBy: ElementProofSource?
+    /// The element record to keep for the next run: the elements loaded now, at the generation
+    /// they were proven at. nil when nothing was proven.
+    public var record: ElementRecord?
 
     init(ruleset: Ruleset, checked: Bool) {
         self.checked = checked
@@ -334,6 +401,25 @@ public struct ApplyReport: Sendable {
         rules = ruleset.tables.reduce(0) { $0 + $1.chains.reduce(0) { $0 + $1.rules.count } }
         elements = ruleset.tables.reduce(0) { $0 + $1.sets.reduce(0) { $0 + $1.elements.count } }
     }
+}
+
+/// How a run knew the set elements in the kernel.
+public enum ElementProofSource: String, Sendable, Codable {
+    /// Dumped from the kernel and compared (the quadratic read).
+    case dump
+    /// The element record: the generation has not moved since spoofguard proved them.
+    case record
+    /// Right after this run's own commit: the generation is exactly the commit's and each
+    /// set carries the digest of the elements sent.
+    case commit
+}
+
+/// A read whose elements were proven by the dump or by the element record (`diff`).
+public struct RecordedRead: Sendable {
+    public var ruleset: Ruleset
+    public var elementsProvenBy: ElementProofSource
+    /// The record to keep: what was read, at the generation it was read at.
+    public var record: ElementRecord?
 }
 
 public enum ApplyError: Error, CustomStringConvertible {

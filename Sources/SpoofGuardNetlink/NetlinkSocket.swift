@@ -53,6 +53,19 @@ final class NetlinkSocket {
 
     var fd: Int32 { mnl_socket_get_fd(socket) }
 
+    /// SO_NETNS_COOKIE (Linux 5.14; glibc's headers lack it): asked of any socket, the cookie
+    /// of the network namespace it lives in, unique among namespaces until reboot.
+    static let netnsCookieOption: Int32 = 71
+
+    /// The cookie of the namespace this socket was opened in; nil on kernels without it.
+    func namespaceCookie() -> UInt64? {
+        var cookie: UInt64 = 0
+        var length = socklen_t(MemoryLayout<UInt64>.size)
+        guard getsockopt(fd, SOL_SOCKET, Self.netnsCookieOption, &cookie, &length) == 0,
+              length == socklen_t(MemoryLayout<UInt64>.size) else { return nil }
+        return cookie
+    }
+
     func takeSeq() -> UInt32 {
         nextSeq &+= 1
         return nextSeq

@@ -24,6 +24,9 @@ public final class WatchAgent {
     private let log: (String) -> Void
     /// Applies so far (the benchmark counts them per burst).
     public private(set) var applies = 0
+    /// The element record of the last apply, kept in memory: a check after a link event, when
+    /// nothing was committed since, skips the element dump (`ElementRecord`).
+    private var record: ElementRecord?
 
     /// Opens the sockets (subscribed before the first apply, so no change falls between).
     /// `features` replaces the probe's answer: a test hook that simulates an older kernel.
@@ -147,7 +150,8 @@ public final class WatchAgent {
         // Only a kernel without a netdev feature needs the links (a dump per apply).
         let links = features.absentDevices && features.devicePrefixes ? [] : try RouteSocket(namespace: namespace).links().map(\.name)
         let binding = IngressBinding(ruleset, features: features, links: links)
-        let report = try kernel.apply(binding.ruleset, features: features)
+        let report = try kernel.apply(binding.ruleset, features: features, record: record)
+        record = report.record
         applies += 1
         let elapsed = -Self.milliseconds(until: start)
         let unique = reasons.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import SpoofGuard
 
 /// The pending state of one `apply --revert-after`, per network namespace (by identity, not by
 /// how it was spelled) and table. Two files in the runtime directory:
@@ -25,20 +26,8 @@ public struct PendingRevert: Sendable {
     /// Where a revert process that failed leaves its report for an operator.
     public var failureReportName: String { stem + ".revert-failed" }
 
-    /// `text` as a file name, one to one: letters, digits, `-` and `_` stay, every other byte is `%XX`.
-    static func fileNamePart(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return result
-    }
+    /// `text` as a file name, one to one (`PercentEncoding`).
+    static func fileNamePart(_ text: String) -> String { PercentEncoding.encode(text) }
 
     public struct Record: Codable, Sendable {
         /// The revert process, as `confirm` checks it before signalling.
@@ -79,19 +68,48 @@ public struct PendingRevert: Sendable {
     /// while a revert is pending (then the record of the revert process that holds the lock
     /// exclusively is returned instead).
     public func shareForApply() throws(RuntimeError) -> Acquisition {
-        guard let lock = try directory.openLock(lockName, create: true) else { preconditionFailure("created") }
-        guard try lock.tryLock(shared: true) else { return .pending(readRecord()) }
+        guard let lock = try lockStillLinked(shared: true) else { return .pending(readRecord()) }
         return .acquired(lock, removedStale: nil)
     }
 
     /// Takes the lock, or finds the revert process that holds it. A record left by a process
     /// that no longer holds the lock is stale and removed, so it blocks nothing.
     public func acquire() throws(RuntimeError) -> Acquisition {
-        guard let lock = try directory.openLock(lockName, create: true) else { preconditionFailure("created") }
-        guard try lock.tryLock() else { return .pending(readRecord()) }
+        guard let lock = try lockStillLinked(shared: false) else { return .pending(readRecord()) }
         let stale = readRecord()
         let removed = directory.remove(recordName)
         return .acquired(lock, removedStale: removed ? stale : nil)
+    }
+
+    /// The lock file, locked; nil while another holder excludes this lock. `release` unlinks
+    /// the file when its last holder is done, so a lock taken on a file unlinked between open
+    /// and flock guards nothing: open again.
+    /// A shared request that fails is asked again a few times, 2 ms apart: another plain apply
+    /// holds the lock exclusively for the instant in which it releases it (a revert process
+    /// holds it for seconds).
+    func lockStillLinked(shared: Bool) throws(RuntimeError) -> FileLock? {
+        var refusals = 0
+        while true {
+            guard let lock = try directory.openLock(lockName, create: true) else { preconditionFailure("created") }
+            guard try lock.tryLock(shared: shared) else {
+                refusals += 1
+                guard shared && refusals < 5 else { return nil }
+                usleep(2_000)
+                continue
+            }
+            if lock.identity != nil && lock.identity == directory.identity(of: lockName) { return lock }
+        }
+    }
+
+    /// Ends a plain apply's (or remove's) hold: when no one else holds the lock, the file is
+    /// unlinked, so that the runtime directory does not keep one empty lock file for every
+    /// namespace ever applied in. Anyone who opened it meanwhile finds it unlinked once locked
+    /// and opens a new one (`lockStillLinked`).
+    public func release(_ lock: FileLock) {
+        // flock converts shared to exclusive by dropping and re-taking: failing, the hold is
+        // simply over, which it is about to be anyway.
+        guard (try? lock.tryLock()) == true, lock.identity == directory.identity(of: lockName) else { return }
+        directory.remove(lockName)
     }
 
     public func readRecord() -> Record? {

@@ -97,6 +97,13 @@ public final class RuntimeDirectory: @unchecked Sendable {
         return FileIdentity(status)
     }
 
+    /// When `name` (not followed if a symlink) was last modified, in nanoseconds since the epoch.
+    func modificationTime(of name: String) -> Int? {
+        var status = stat()
+        guard fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return status.st_mtim.tv_sec * 1_000_000_000 + status.st_mtim.tv_nsec
+    }
+
     /// Writes `bytes` to `name` whole or not at all: into a new file of a random name created
     /// with O_EXCL|O_NOFOLLOW (mkstemp's guarantee, relative to this directory), then renamed
     /// over `name` (rename replaces a symlink there rather than following it).
@@ -136,7 +143,12 @@ public final class RuntimeDirectory: @unchecked Sendable {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size <= limit else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        return Self.readAll(descriptor, count: Int(status.st_size))
+    }
+
+    /// Exactly `count` bytes from `descriptor`; nil when fewer come.
+    static func readAll(_ descriptor: Int32, count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
         var used = 0
         while used < bytes.count {
             let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + used, $0.count - used) }
@@ -145,6 +157,40 @@ public final class RuntimeDirectory: @unchecked Sendable {
             used += count
         }
         return bytes
+    }
+
+    /// What reading a file only spoofguard may have written found.
+    public enum PrivateFile {
+        case absent
+        /// Not to be believed: a symlink, not a regular file, another owner, group or other
+        /// permission bits, too large, or a read error. The reason names the file.
+        case untrusted(String)
+        case contents([UInt8])
+    }
+
+    /// The contents of `name` when it is a regular file owned by root (or this user) with no
+    /// permission for group or others, at most `limit` bytes; opened without following a
+    /// symlink and judged by fstat of what was opened, not by its path.
+    public func readPrivate(_ name: String, limit: Int) -> PrivateFile {
+        let full = path + "/" + name
+        let descriptor = openat(self.descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT { return .absent }
+            if code == ELOOP { return .untrusted("\(full) is a symbolic link") }
+            return .untrusted("\(full): \(String(cString: strerror(code)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return .untrusted("\(full): fstat: \(String(cString: strerror(errno)))") }
+        guard status.st_mode & S_IFMT == S_IFREG else { return .untrusted("\(full) is not a regular file") }
+        guard status.st_uid == 0 || status.st_uid == geteuid() else { return .untrusted("\(full) is owned by uid \(status.st_uid), not root") }
+        guard status.st_mode & 0o077 == 0 else {
+            return .untrusted("\(full) has mode \(String(status.st_mode & 0o7777, radix: 8)), not 0600")
+        }
+        guard status.st_size <= limit else { return .untrusted("\(full) is larger than \(limit) bytes") }
+        guard let bytes = Self.readAll(descriptor, count: Int(status.st_size)) else { return .untrusted("\(full) could not be read") }
+        return .contents(bytes)
     }
 
     /// Unlinks `name` (a symlink itself, never its target). True when this call removed it:

@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         discussion: "Kernel parts run only as root, each in private network namespaces (ip netns add) deleted afterwards.")
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case dryrun, apply, compile, dataplane, verify, audit, watch, scale
+        case dryrun, apply, compile, dataplane, verify, audit, watch, scale, unchanged
     }
 
     @Option(help: "Rounds per measurement; medians are reported.")
@@ -50,6 +50,7 @@ struct BenchCommand: ParsableCommand {
             case .audit: table = try AuditBenchmark.run(context)
             case .watch: table = try WatchBenchmark.run(context)
             case .scale: table = try ScaleBenchmark.run(context)
+            case .unchanged: table = try UnchangedBenchmark.run(context)
             }
             print(table.render())
             fflush(nil) // tables appear as they finish, even through a pipe
@@ -75,6 +76,8 @@ final class BenchContext {
         keepsInputs = kept != nil
         scratch = kept ?? NSTemporaryDirectory() + "spoofguard-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        // spoofguard's runtime state (element records) in the scratch directory, not /run/spoofguard.
+        setenv("SPOOFGUARD_RUNTIME_DIR", scratch + "/runtime", 1)
         // Sources/spoofguard-bench/BenchCommand.swift → the package root, for Examples/.
         packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }

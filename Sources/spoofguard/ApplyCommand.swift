@@ -42,6 +42,9 @@ struct ApplyCommand: ParsableCommand {
         var adopted: [String]
         /// What the kernel's netdev hooks accept (probed for this apply).
         var kernelFeatures: KernelFeatures?
+        /// "dump", "record" (the element record: nothing committed since) or "commit" (this
+        /// apply's own commit); absent when no elements were proven (a check of a change).
+        var elementsProvenBy: ElementProofSource?
     }
 
     func validate() throws {
@@ -63,9 +66,12 @@ struct ApplyCommand: ParsableCommand {
         // timer starts underneath it, and refuses while one is pending: the revert would
         // silently undo it at the deadline.
         let held = (pending == nil && !check) ? try holdAgainstPendingRevert(table: policy.table) : nil
-        defer { withExtendedLifetime(held) {} }
+        defer { held?.release() }
         do {
-            report = try namespace.kernel().apply(ruleset, check: check, adopt: adopt)
+            let kernel = try namespace.kernel()
+            let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
+            report = try kernel.apply(ruleset, check: check, adopt: adopt, record: records.loaded)
+            records.keep(report.record, create: !check)
         } catch {
             // An ApplyError means the transaction may have been committed (outcome unknown, or
             // read back different): keep the revert armed. Anything else changed nothing.
@@ -83,7 +89,7 @@ struct ApplyCommand: ParsableCommand {
             try printJSON(Output(changed: report.changed, checked: report.checked, table: policy.table, tables: report.tables,
                                  rules: report.rules, elements: report.elements, messages: report.messages,
                                  revertAfter: revertsIn, adopted: report.claims.map { "\($0.family.rawValue) \($0.name)" },
-                                 kernelFeatures: report.kernelFeatures))
+                                 kernelFeatures: report.kernelFeatures, elementsProvenBy: report.elementsProvenBy))
             return
         }
         for claim in report.claims { print("note: " + claim.describe(checked: check)) }
@@ -99,27 +105,12 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
-    /// Refuses (69) while an `apply --revert-after` is pending, unless `--confirm`, which
-    /// cancels it first. Returns the lock to hold while applying (nil when the runtime
-    /// directory does not exist: then nothing can be pending).
-    func holdAgainstPendingRevert(table: String) throws -> FileLock? {
-        guard let state = try runtime.pendingRevert(namespace: namespace, table: table, create: false) else { return nil }
-        switch try exitingOnRuntimeError({ () throws(RuntimeError) in try state.shareForApply() }) {
-        case .acquired(let lock, _):
-            return lock
-        case .pending:
-            guard confirm else {
-                printError("spoofguard: an apply --revert-after is pending for table \(table.terminalEscaped): this apply would be undone at its deadline; run `spoofguard confirm\(confirmArguments)` first, or pass --confirm to keep what is loaded and apply over it")
-                throw ExitCode.unavailable
-            }
-            if case .cancelled = try exitingOnRuntimeError({ () throws(RuntimeError) in try state.confirm() }) {
-                printError("spoofguard: confirmed the pending apply --revert-after for table \(table.terminalEscaped); its revert is cancelled")
-            }
-            return nil
-        }
+    func holdAgainstPendingRevert(table: String) throws -> PendingRevertHold? {
+        try holdingAgainstPendingRevert(runtime: runtime, namespace: namespace, table: table, confirm: confirm, action: "apply",
+                                        withConfirm: "keep what is loaded and apply over it")
     }
 
-    var confirmArguments: String { namespace.netns.map { " --netns \($0.terminalEscaped)" } ?? "" }
+    var confirmArguments: String { namespace.confirmArguments }
 
     /// Starts the detached `revert-pending` process and waits until it has read the current
     /// tables and recorded the pending state; only then may the apply go ahead. The pending

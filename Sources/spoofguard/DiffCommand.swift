@@ -11,24 +11,31 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "Policy file (JSON), or - for standard input.") var policy: String
     @OptionGroup var namespace: NamespaceOption
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var runtime: RuntimeDirectoryOption
 
     struct Output: Encodable {
         var equal: Bool
         var differences: [String]
+        /// "dump", or "record" when the element record proved the set elements.
+        var elementsProvenBy: ElementProofSource
     }
 
     func run() throws {
         let policy = try loadPolicyOrExit(self.policy)
         let ruleset = Compiler.compile(policy)
         let diff: RulesetDiff
+        let loaded: RecordedRead
         do {
-            let loaded = try namespace.kernel().read(tablesNamed: [policy.table])
-            diff = RulesetDiff(expected: ruleset, loaded: loaded)
+            let kernel = try namespace.kernel()
+            let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
+            loaded = try kernel.read(tablesNamed: [policy.table], expecting: ruleset, record: records.loaded)
+            records.keep(loaded.record, create: false)
+            diff = RulesetDiff(expected: ruleset, loaded: loaded.ruleset)
         } catch {
             throw KernelFailure.exit(for: error)
         }
         if json {
-            try printJSON(Output(equal: diff.isEmpty, differences: diff.lines))
+            try printJSON(Output(equal: diff.isEmpty, differences: diff.lines, elementsProvenBy: loaded.elementsProvenBy))
         } else if diff.isEmpty {
             print("the kernel matches the policy")
         } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SpoofGuard
 import SpoofGuardNetlink
+import SpoofGuardRuntime
 
 struct RemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,9 @@ struct RemoveCommand: ParsableCommand {
     @OptionGroup var namespace: NamespaceOption
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Delete the table even though spoofguard did not create it (it lacks the ownership mark).") var adopt = false
+    @Flag(help: "Keep what a pending `apply --revert-after` loaded (as `spoofguard confirm` does) and remove it; without this, remove refuses while a revert is pending.")
+    var confirm = false
+    @OptionGroup var runtime: RuntimeDirectoryOption
 
     struct Report: Encodable {
         var table: String
@@ -26,6 +30,10 @@ struct RemoveCommand: ParsableCommand {
 
     func run() throws {
         let removal: RemovalReport
+        // As apply: a pending revert would put the table back at its deadline.
+        let held = try holdingAgainstPendingRevert(runtime: runtime, namespace: namespace, table: table, confirm: confirm, action: "remove",
+                                               withConfirm: "cancel the revert and remove the table")
+        defer { held?.release() }
         do {
             removal = try namespace.kernel().remove(tableNamed: table, adopt: adopt)
         } catch {

@@ -5,12 +5,14 @@ import SpoofGuardNetlink
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show spoofguard's loaded table: hooks, guarded interfaces and prefixes, counters.")
+        abstract: "Show spoofguard's loaded table: hooks, guarded interfaces and prefixes, counters.",
+        discussion: "Address sets are named, not listed, unless --elements: the kernel's dump of a large interval set is slow (quadratic in its size).")
 
     @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
     @OptionGroup var namespace: NamespaceOption
     @Flag(help: "Print JSON (as --format json).") var json = false
     @Option(help: "Output: text, json, or prometheus (node_exporter textfile-collector metrics).") var format: StatusFormat = .text
+    @Flag(help: "List the elements of the address sets too (guarded prefixes); slow for large sets.") var elements = false
 
     enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json, prometheus
@@ -20,8 +22,9 @@ struct StatusCommand: ParsableCommand {
         var status: LoadedGuard
         do {
             let kernel = try namespace.kernel()
-            let loaded = try kernel.read(tablesNamed: [table])
-            status = LoadedGuard(ruleset: loaded, existingInterfaces: try currentInterfaceNames(in: namespace.namespace))
+            let loaded = try elements ? kernel.read(tablesNamed: [table]) : kernel.readWithoutAddressElements(tablesNamed: [table])
+            status = LoadedGuard(ruleset: loaded, existingInterfaces: try currentInterfaceNames(in: namespace.namespace),
+                                 addressElementsRead: elements)
             // A probe the kernel refuses (no CAP_NET_ADMIN) leaves the features out, not the status.
             status.kernelFeatures = try? kernel.features()
         } catch {
@@ -51,8 +54,12 @@ struct StatusCommand: ParsableCommand {
             printEscaped("  drops sources: \(Self.list(table.guardedSources))")
             printEscaped("  drops destinations: \(Self.list(table.guardedDestinations))")
             for set in table.sets {
-                let shown = set.elements.prefix(8).joined(separator: ", ") + (set.elements.count > 8 ? ", …" : "")
-                printEscaped("  set \(set.name) (\(set.type), \(set.elements.count) element\(set.elements.count == 1 ? "" : "s")): \(shown)")
+                guard let elements = set.elements else {
+                    printEscaped("  set \(set.name) (\(set.type)): elements not listed (--elements lists them)")
+                    continue
+                }
+                let shown = elements.prefix(8).joined(separator: ", ") + (elements.count > 8 ? ", …" : "")
+                printEscaped("  set \(set.name) (\(set.type), \(elements.count) element\(elements.count == 1 ? "" : "s")): \(shown)")
             }
             for chain in table.chains {
                 printEscaped("  chain \(chain.name)\(chain.hook.map { " — hook \($0)" } ?? "")")

@@ -29,7 +29,7 @@ struct BenchCommandTests {
         let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("Machine: "))
-        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify", "### audit", "### watch agent", "### scale"] {
+        for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify", "### audit", "### watch agent", "### scale", "### unchanged"] {
             #expect(text.contains(title), "missing \(title)")
         }
         // Every measured row is a table row with a ratio or a count; the data-plane table has one per size.
@@ -45,7 +45,12 @@ struct BenchCommandTests {
             #expect(text.contains("| 21 links (10 veth pairs), Examples/router.json |"), "audit row expected as root")
             #expect(text.contains("| burst: 20 guarded links created at once |"), "watch rows expected as root")
             let scale = text.components(separatedBy: "### scale").last ?? ""
-            #expect(scale.contains("| 1,000 | `spoofguard apply`, unchanged |") && scale.contains("kernel floor"), "\(scale)")
+            #expect(scale.contains("| 1,000 | `spoofguard apply`, unchanged, no element record |") && scale.contains("kernel floor"), "\(scale)")
+            // The bench itself checks that the record was used before it measures.
+            let unchanged = text.components(separatedBy: "### unchanged").last ?? ""
+            for operation in ["`apply`, unchanged", "`status` (`--elements` beside)", "`diff`, equal"] {
+                #expect(unchanged.contains("| 1,007 | \(operation) |"), "\(unchanged)")
+            }
         }
     }
 }

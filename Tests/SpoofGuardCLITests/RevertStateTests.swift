@@ -182,4 +182,50 @@ extension RevertAfterTests {
         sleep(4)  // past the 2 s window: the cancelled revert must not have run
         #expect(try ns.nft("list", "ruleset").output == applied)
     }
+
+    /// A plain apply or remove takes the pending-revert lock while it runs and removes the lock
+    /// file when it is the last holder: no empty lock file per namespace stays behind. A
+    /// pending revert's lock file stays as long as its process holds it.
+    @Test func plainAppliesLeaveNoLockFileBehind() throws {
+        let ns = try Namespace()
+        defer { try? FileManager.default.removeItem(atPath: runtime) }
+        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        func locks() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: runtime)) ?? []).filter { $0.hasSuffix(".lock") } }
+        #expect(try spoofguard(ns, "apply", example("router.json")).status == 0)
+        #expect(locks().isEmpty)
+        #expect(try spoofguard(ns, "apply", example("strict.json"), "--revert-after", "2").status == 0)
+        #expect(locks() == ["\(try Self.stem(ns))-spoofguard.lock"])
+        #expect(try spoofguard(ns, "apply", example("router.json")).status == 69)
+        #expect(locks().count == 1)
+        // Past the deadline the revert process is gone; the next plain apply removes its lock file.
+        var waited = 0
+        while waited < 300, try spoofguard(ns, "apply", example("router.json")).status != 0 {
+            usleep(100_000)
+            waited += 1
+        }
+        #expect(locks().isEmpty)
+        #expect(try spoofguard(ns, "remove").status == 0)
+        #expect(locks().isEmpty)
+    }
+
+    /// remove inside the window would be undone at the deadline just as an apply: refused the
+    /// same way, and with --confirm the revert is cancelled and the table stays removed.
+    @Test func removeInsideTheWindowRefusesUnlessConfirmed() throws {
+        let ns = try Namespace()
+        defer { try? FileManager.default.removeItem(atPath: runtime) }
+        #expect(try spoofguard(ns, "apply", example("router.json"), "--revert-after", "2").status == 0)
+        let pendingListing = try ns.nft("list", "ruleset").output
+        let plain = try spoofguard(ns, "remove")
+        #expect(plain.status == 69)
+        #expect(plain.error.contains("this remove would be undone") && plain.error.contains("--confirm"), "\(plain.error)")
+        #expect(try ns.nft("list", "ruleset").output == pendingListing)
+
+        let confirmed = try spoofguard(ns, "remove", "--confirm")
+        #expect(confirmed.status == 0, "\(confirmed.error)")
+        #expect(confirmed.output.contains("removed table spoofguard"))
+        #expect(try ns.nft("list", "ruleset").output == "")
+        sleep(4)  // past the 2 s window: the cancelled revert must not have put the table back
+        #expect(try ns.nft("list", "ruleset").output == "")
+        #expect(pendingRecords().isEmpty)
+    }
 }

@@ -35,6 +35,26 @@ import Testing
         #expect(status.tables[0].guardedDestinations == [])
     }
 
+    /// `status` without `--elements`: address sets read empty are reported as not read (their
+    /// name, `@source_ipv4`), never as guarding nothing; interface sets still decide coverage.
+    @Test func unreadAddressSetsAreNamedNotEmpty() {
+        var table = Self.table(interfaces: ["eth0", "wan*"])
+        table.sets[1].elements = .ipv4(IPv4Set())
+        let status = LoadedGuard(ruleset: Ruleset(tables: [table]), existingInterfaces: ["eth0", "lo"], addressElementsRead: false)
+        #expect(status.tables[0].guardedSources == ["@source_ipv4"])
+        #expect(status.tables[0].sets[0].elements == ["eth0", "wan*"])
+        #expect(status.tables[0].sets[1].elements == nil)
+        #expect(status.interfaces.filter(\.guarded).map(\.name) == ["eth0"])
+    }
+
+    /// Equal sets are not spelled out element by element, and differing ones still are.
+    @Test func diffListsOnlyTheElementsThatDiffer() {
+        let loaded = Ruleset(tables: [Self.table(interfaces: ["eth0"], sources: ["127.0.0.0/8", "10.0.0.0/8"])])
+        #expect(RulesetDiff(expected: loaded, loaded: loaded).isEmpty)
+        let expected = Ruleset(tables: [Self.table(interfaces: ["eth0"])])
+        #expect(RulesetDiff(expected: expected, loaded: loaded).lines == ["+ table inet spoofguard set source_ipv4 element 10.0.0.0/8"])
+    }
+
     /// Scope lists keep first-seen order and hold each value once, however many rules (and a
     /// literal prefix beside the set) name it; 20,000 prefixes once took quadratic time here.
     @Test func scopeListsAreOrderedAndUnique() {

@@ -7,7 +7,8 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
         /// Interface patterns the guard rules apply to, and those they exclude (`!= @internal`).
         public var guardedInterfaces: [String]
         public var excludedInterfaces: [String]
-        /// Prefixes dropped (or rejected) by source and by destination address.
+        /// Prefixes dropped (or rejected) by source and by destination address; `@name` for
+        /// an address set whose elements were not read (`status` without `--elements`).
         public var guardedSources: [String]
         public var guardedDestinations: [String]
         public var chains: [ChainSummary]
@@ -34,7 +35,9 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
     public struct SetSummary: Sendable, Codable, Equatable {
         public var name: String
         public var type: String
-        public var elements: [String]
+        /// nil when not read: address sets unless `status --elements` (their dump is the slow,
+        /// quadratic part of a read).
+        public var elements: [String]?
     }
 
     public struct InterfaceCoverage: Sendable, Codable, Equatable {
@@ -50,10 +53,13 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
     /// What the kernel's netdev hooks accept; nil when the probe could not run.
     public var kernelFeatures: KernelFeatures?
 
-    public init(ruleset: Ruleset, existingInterfaces: [String]) {
+    /// `addressElementsRead` false: the ruleset was read without the elements of its address
+    /// sets, which are then reported as not read rather than empty.
+    public init(ruleset: Ruleset, existingInterfaces: [String], addressElementsRead: Bool = true) {
         present = !ruleset.tables.isEmpty
+        let unread: (NamedSet) -> Bool = { !addressElementsRead && $0.key != .interfaceName }
         tables = ruleset.tables.map { table in
-            let scope = Self.scope(of: table)
+            let scope = Self.scope(of: table, unread: unread)
             return TableSummary(
                 family: table.family.rawValue, name: table.name,
                 guardedInterfaces: scope.guarded, excludedInterfaces: scope.excluded,
@@ -65,7 +71,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
                     })
                 },
                 sets: table.sets.map { set in
-                    SetSummary(name: set.name, type: set.key.rawValue, elements: Self.describe(set.elements))
+                    SetSummary(name: set.name, type: set.key.rawValue, elements: unread(set) ? nil : Self.describe(set.elements))
                 },
                 marked: TableOwnership.isMarked(table))
         }
@@ -76,7 +82,8 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
     }
 
     /// What the acting rules of the base chains (and the chains they divert to) cover.
-    static func scope(of table: Table) -> (guarded: [String], excluded: [String], sources: [String], destinations: [String]) {
+    static func scope(of table: Table, unread: (NamedSet) -> Bool = { _ in false })
+        -> (guarded: [String], excluded: [String], sources: [String], destinations: [String]) {
         // A seen-set per list: `list.contains` made a 100 k-prefix table take seconds (quadratic).
         struct UniqueList {
             var items: [String] = []
@@ -91,7 +98,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
             for rule in chain.rules where acts(rule) {
                 for case .match(let match) in rule.statements {
                     let values: [String] = switch match.value {
-                    case .set(let name): table.set(named: name).map { describe($0.elements) } ?? []
+                    case .set(let name): table.set(named: name).map { unread($0) ? ["@" + name] : describe($0.elements) } ?? []
                     case .interface(let pattern): [pattern.description]
                     case .prefix(.v4(let prefix)): [IPv4Set.describe(prefix.range)]
                     case .prefix(.v6(let prefix)): [IPv6Set.describe(prefix.range)]

@@ -43,6 +43,9 @@ public struct RulesetDiff: Sendable, Equatable, Codable {
             if set.flags != other.flags || set.key != other.key {
                 lines.append("~ \(label) set \(set.name): type or flags differ")
             }
+            // Equal sets (the usual case) are not spelled out: 100 k prefixes as text cost more
+            // than the whole unchanged `diff` may.
+            guard set.elements != other.elements else { continue }
             let wanted = LoadedGuard.describe(set.elements)
             let loaded = LoadedGuard.describe(other.elements)
             let loadedSet = Set(loaded)
