@@ -1,21 +1,34 @@
-/// Receives the layer-3 facts of captured frames: what a classifier reads, and no more.
+/// Receives captured IP frames: the layer-3 facts of plain frames straight from the capture,
+/// and every other IP frame as the full decoder reads it.
 protocol CapturedFrameSink {
-    mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool)
-    mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool)
-    /// A packet that arrived tagged or in PPPoE: its fate depends on more than its addresses.
-    mutating func encapsulated(_ fields: PacketFields)
+    mutating func ipv4(source: UInt32, destination: UInt32, transport: PlainTransport)
+    mutating func ipv6(source: UInt128, destination: UInt128, transport: PlainTransport)
+    /// A frame `PlainFrame` leaves to the full decoder: tagged or in PPPoE (its fate depends
+    /// on more than its addresses), IPv6 extension headers, other link types.
+    mutating func decoded(_ ip: DecodedIP)
 }
 
-extension CapturedFrameSink {
-    @inline(__always)
-    mutating func add(_ fields: PacketFields) {
-        if fields.encapsulation != .untagged {
-            encapsulated(fields)
-        } else if fields.family == .ipv4 {
-            ipv4(source: fields.source4, destination: fields.destination4, isTCP: fields.isTCP)
-        } else {
-            ipv6(source: fields.source6, destination: fields.destination6, isTCP: fields.isTCP)
-        }
+/// What follows a plain frame's IP header — the transport protocol, the ports and the
+/// layer-3 length, as `IPDecoder` finds them — read only by sinks that show it (the
+/// listing); the summary reads `isTCP` alone and the rest is never computed.
+struct PlainTransport {
+    let protocolNumber: UInt8
+    /// The IP header; the offsets below count from it.
+    let ip: UnsafeRawPointer
+    let transportStart: Int
+    /// The end of the captured payload (the total length, or less when the snap length cut it).
+    let payloadEnd: Int
+    let firstFragment: Bool
+    /// The IP header and payload, as the header says (what nftables counters add up).
+    let length: Int
+
+    var isTCP: Bool { protocolNumber == 6 }
+
+    /// The port pair `th` reads: first fragments of port-carrying transports whose first four
+    /// bytes were captured.
+    var ports: (source: UInt16, destination: UInt16)? {
+        guard firstFragment, IPDecoder.carriesPorts(protocolNumber), transportStart <= payloadEnd - 4 else { return nil }
+        return (PlainFrame.u16(ip, transportStart), PlainFrame.u16(ip, transportStart + 2))
     }
 }
 
@@ -58,25 +71,33 @@ enum PlainFrame {
             // A total length of 0 (BIG TCP) is left to the full decoder.
             let totalLength = Int(u16(ip, 2))
             guard totalLength >= headerLength, truncated || totalLength <= available else { return false }
-            sink.ipv4(source: u32(ip, 12), destination: u32(ip, 16), isTCP: ip.load(fromByteOffset: 9, as: UInt8.self) == 6)
+            let transport = PlainTransport(protocolNumber: ip.load(fromByteOffset: 9, as: UInt8.self), ip: ip,
+                                           transportStart: headerLength, payloadEnd: min(available, totalLength),
+                                           firstFragment: u16(ip, 6) & 0x1FFF == 0, length: totalLength)
+            sink.ipv4(source: u32(ip, 12), destination: u32(ip, 16), transport: transport)
             return true
         }
         if version == 6 {
             guard available >= 40 else { return false }
-            guard truncated || 40 + Int(u16(ip, 4)) <= available else { return false }
+            var length = 40 + Int(u16(ip, 4))
+            guard truncated || length <= available else { return false }
+            // BIG TCP: payload length 0 on a complete frame beyond 64 KiB (as `IPDecoder`).
+            if length == 40 && available > 65535 + 40 && !truncated { length = available }
             let nextHeader = ip.load(fromByteOffset: 6, as: UInt8.self)
             switch nextHeader {
             case 0, 43, 44, 51, 60, 135, 139, 140: return false   // extension headers: the full walk
             default: break
             }
-            sink.ipv6(source: u128(ip, 8), destination: u128(ip, 24), isTCP: nextHeader == 6)
+            let transport = PlainTransport(protocolNumber: nextHeader, ip: ip, transportStart: 40,
+                                           payloadEnd: min(available, length), firstFragment: true, length: length)
+            sink.ipv6(source: u128(ip, 8), destination: u128(ip, 24), transport: transport)
             return true
         }
         return false
     }
 
     @inline(__always)
-    private static func u16(_ base: UnsafeRawPointer, _ offset: Int) -> UInt16 {
+    static func u16(_ base: UnsafeRawPointer, _ offset: Int) -> UInt16 {
         UInt16(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 
