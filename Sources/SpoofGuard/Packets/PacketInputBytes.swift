@@ -185,4 +185,14 @@ struct ByteReader {
         offset >= 0 && length >= 0 && offset <= bytes.count && length <= bytes.count - offset
     }
 
+
+    /// A field of the header that starts at `start`, by its place in the protocol table.
+    @inline(__always)
+    func u8(_ start: Int, _ field: HeaderField) -> UInt8 { u8(start + Int(field.offset)) }
+
+    @inline(__always)
+    func u16(_ start: Int, _ field: HeaderField) -> UInt16 { u16(start + Int(field.offset)) }
+
+    @inline(__always)
+    func u32(_ start: Int, _ field: HeaderField) -> UInt32 { u32(start + Int(field.offset)) }
 }

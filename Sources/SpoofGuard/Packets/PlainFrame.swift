@@ -22,13 +22,15 @@ struct PlainTransport {
     /// The IP header and payload, as the header says (what nftables counters add up).
     let length: Int
 
-    var isTCP: Bool { protocolNumber == 6 }
+    var isTCP: Bool { protocolNumber == NetworkProtocolNumbers.tcp }
 
     /// The port pair `th` reads: first fragments of port-carrying transports whose first four
     /// bytes were captured.
     var ports: (source: UInt16, destination: UInt16)? {
-        guard firstFragment, IPDecoder.carriesPorts(protocolNumber), transportStart <= payloadEnd - 4 else { return nil }
-        return (PlainFrame.u16(ip, transportStart), PlainFrame.u16(ip, transportStart + 2))
+        let (sport, dport) = (HeaderField.transportSourcePort, HeaderField.transportDestinationPort)
+        guard firstFragment, NetworkProtocolNumbers.carriesPorts(protocolNumber),
+              transportStart <= payloadEnd - Int(dport.offset + dport.length) else { return nil }
+        return (PlainFrame.u16(ip + transportStart, sport), PlainFrame.u16(ip + transportStart, dport))
     }
 }
 
@@ -48,67 +50,81 @@ enum PlainFrame {
         var announced: UInt8 = 0   // the version the link layer announces; 0 for raw IP
         switch link {
         case .ethernet:
-            guard available >= 14 else { return false }
-            switch u16(frame, 12) {
-            case 0x0800: announced = 4
-            case 0x86DD: announced = 6
+            let ethernet = Int(ProtocolHeader.ethernet.length)
+            guard available >= ethernet else { return false }
+            switch u16(frame, HeaderField.ethernetType) {
+            case EtherType.ipv4.rawValue: announced = 4
+            case EtherType.ipv6.rawValue: announced = 6
             default: return false
             }
-            ip += 14
-            available -= 14
+            ip += ethernet
+            available -= ethernet
         case .raw: break
         case .rawIPv4: announced = 4
         case .rawIPv6: announced = 6
         default: return false
         }
         guard available >= 1 else { return false }
+        // Version and header length are the first byte's nibbles.
         let first = ip.load(as: UInt8.self)
         let version = first >> 4
         guard announced == 0 || announced == version else { return false }
         if version == 4 {
             let headerLength = Int(first & 0x0F) * 4
-            guard available >= 20, headerLength >= 20 else { return false }
+            let minimum = Int(ProtocolHeader.ipv4.length)
+            guard available >= minimum, headerLength >= minimum else { return false }
             // A total length of 0 (BIG TCP) is left to the full decoder.
-            let totalLength = Int(u16(ip, 2))
+            let totalLength = Int(u16(ip, HeaderField.ipv4TotalLength))
             guard totalLength >= headerLength, truncated || totalLength <= available else { return false }
-            let transport = PlainTransport(protocolNumber: ip.load(fromByteOffset: 9, as: UInt8.self), ip: ip,
+            let transport = PlainTransport(protocolNumber: u8(ip, HeaderField.ipv4Protocol), ip: ip,
                                            transportStart: headerLength, payloadEnd: min(available, totalLength),
-                                           firstFragment: u16(ip, 6) & 0x1FFF == 0, length: totalLength)
-            sink.ipv4(source: u32(ip, 12), destination: u32(ip, 16), transport: transport)
+                                           firstFragment: u16(ip, HeaderField.ipv4FragmentOffset) & 0x1FFF == 0, length: totalLength)
+            sink.ipv4(source: u32(ip, HeaderField.ipv4Source), destination: u32(ip, HeaderField.ipv4Destination), transport: transport)
             return true
         }
         if version == 6 {
-            guard available >= 40 else { return false }
-            var length = 40 + Int(u16(ip, 4))
+            let fixed = Int(ProtocolHeader.ipv6.length)
+            guard available >= fixed else { return false }
+            var length = fixed + Int(u16(ip, HeaderField.ipv6PayloadLength))
             guard truncated || length <= available else { return false }
             // BIG TCP: payload length 0 on a complete frame beyond 64 KiB (as `IPDecoder`).
-            if length == 40 && available > 65535 + 40 && !truncated { length = available }
-            let nextHeader = ip.load(fromByteOffset: 6, as: UInt8.self)
-            switch nextHeader {
-            case 0, 43, 44, 51, 60, 135, 139, 140: return false   // extension headers: the full walk
-            default: break
-            }
-            let transport = PlainTransport(protocolNumber: nextHeader, ip: ip, transportStart: 40,
+            if length == fixed && available > 65535 + fixed && !truncated { length = available }
+            let nextHeader = u8(ip, HeaderField.ipv6NextHeader)
+            // Extension headers: the full walk.
+            guard !NetworkProtocolNumbers.isIPv6ExtensionHeader(nextHeader) else { return false }
+            let transport = PlainTransport(protocolNumber: nextHeader, ip: ip, transportStart: fixed,
                                            payloadEnd: min(available, length), firstFragment: true, length: length)
-            sink.ipv6(source: u128(ip, 8), destination: u128(ip, 24), transport: transport)
+            sink.ipv6(source: u128(ip, HeaderField.ipv6Source), destination: u128(ip, HeaderField.ipv6Destination), transport: transport)
             return true
         }
         return false
     }
 
+    /// A field of the header at `base`, by its place in the protocol table.
+    @inline(__always)
+    static func u8(_ base: UnsafeRawPointer, _ field: HeaderField) -> UInt8 {
+        base.load(fromByteOffset: Int(field.offset), as: UInt8.self)
+    }
+
+    @inline(__always)
+    static func u16(_ base: UnsafeRawPointer, _ field: HeaderField) -> UInt16 {
+        u16(base, Int(field.offset))
+    }
+
+    @inline(__always)
+    private static func u32(_ base: UnsafeRawPointer, _ field: HeaderField) -> UInt32 {
+        UInt32(bigEndian: base.loadUnaligned(fromByteOffset: Int(field.offset), as: UInt32.self))
+    }
+
+    @inline(__always)
+    private static func u128(_ base: UnsafeRawPointer, _ field: HeaderField) -> UInt128 {
+        let offset = Int(field.offset)
+        return UInt128(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) << 64
+            | UInt128(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
+    }
+
     @inline(__always)
     static func u16(_ base: UnsafeRawPointer, _ offset: Int) -> UInt16 {
         UInt16(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-    }
-
-    @inline(__always)
-    private static func u32(_ base: UnsafeRawPointer, _ offset: Int) -> UInt32 {
-        UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
-    @inline(__always)
-    private static func u128(_ base: UnsafeRawPointer, _ offset: Int) -> UInt128 {
-        UInt128(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) << 64
-            | UInt128(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
     }
 }
