@@ -66,7 +66,7 @@ enum DryRunBenchmark {
             }
             table.rows.append([Format.count(packets), command.0, Format.seconds(wall), Format.seconds(Measure.median(cpus[index])), Format.seconds(tcpdump),
                                Format.ratio(wall / tcpdump), String(format: "%.1f MB", Double(outputs[index]) / 1e6),
-                               String(format: "%.0f MB (%.2f×)", Double(peaks[index]) / 1024, memory), target, met ? "met" : "MISSED"])
+                               String(format: "%.0f MB (%.2f×)", Double(peaks[index]) / 1024, memory), target, Format.met(met)])
         }
         table.notes.append("Capture \(String(format: "%.1f MB", Double(captureBytes.count) / 1e6)), policy Examples/router.json, "
                            + "`--iif wan0`; standard output to a file, peak RSS and CPU by GNU time (%M; its child's rusage). Targets are on wall time; the CPU column shows what a loaded machine adds. Listing targets scale "

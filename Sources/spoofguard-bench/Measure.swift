@@ -63,6 +63,8 @@ enum Format {
         value < 1 ? String(format: "%.1f ms", value * 1000) : String(format: "%.2f s", value)
     }
     static func ratio(_ value: Double) -> String { String(format: "%.2f×", value) }
+    /// The last column of a row with a target.
+    static func met(_ met: Bool) -> String { met ? "met" : "MISSED" }
     static func count(_ value: Int) -> String {
         let digits = String(value)
         var out = ""

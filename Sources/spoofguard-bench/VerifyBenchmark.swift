@@ -4,8 +4,11 @@ import SpoofGuard
 /// `spoofguard verify` of every shipped example and of a 100 k-prefix policy, as a process,
 /// and the proof alone (`Verifier.verify`) in-process.
 enum VerifyBenchmark {
+    /// `spoofguard verify` of any policy, as a process.
+    static let targetSeconds = 0.1
+
     static func run(_ context: BenchContext) throws -> Table {
-        var table = Table(title: "verify", header: ["policy", "`spoofguard verify` (process)", "proof alone (in-process)", "holds"])
+        var table = Table(title: "verify", header: ["policy", "`spoofguard verify` (process)", "proof alone (in-process)", "holds", "target", "met"])
         let examples = context.packageRoot.appendingPathComponent("Examples")
         var policies = try FileManager.default.contentsOfDirectory(atPath: examples.path)
             .filter { $0.hasSuffix(".json") }.sorted().map { ("Examples/\($0)", examples.appendingPathComponent($0).path) }
@@ -23,9 +26,11 @@ enum VerifyBenchmark {
                 let verifier = try Verifier(ruleset: ruleset, policy: policy)
                 proof.append(Measure.seconds { holds = verifier.verify().holds })
             }
-            table.rows.append([name, Format.seconds(Measure.median(process)), Format.seconds(Measure.median(proof)), holds ? "yes" : "NO"])
+            let wall = Measure.median(process)
+            table.rows.append([name, Format.seconds(wall), Format.seconds(Measure.median(proof)), holds ? "yes" : "NO",
+                               "≤ \(Format.seconds(Self.targetSeconds))", Format.met(wall <= Self.targetSeconds)])
         }
-        table.notes.append("Target: ≤ 100 ms.")
+        table.notes.append("Target: ≤ 100 ms per policy (the process, wall time).")
         return table
     }
 }

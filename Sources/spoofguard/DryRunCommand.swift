@@ -78,6 +78,9 @@ struct DryRunCommand: ParsableCommand {
         do {
             if summary {
                 tally = try DryRunSummary.tally(&source, evaluator: &evaluator).tally
+            } else if !json, let listing = CaptureTextListing(packets: source, evaluator: evaluator, dropsOnly: drops) {
+                // A capture with --iif: lines straight from the frames, in large writes.
+                tally = try listing.run(&source, evaluator: &evaluator, write: StandardOutputBuffer.writeThrough)
             } else {
                 var listing = DryRunListing(format: json ? .json : .text, evaluator: evaluator)
                 var decisions = DryRunDecisions(evaluator: evaluator, packets: source)

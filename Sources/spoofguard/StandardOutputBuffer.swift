@@ -26,6 +26,11 @@ struct StandardOutputBuffer {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes `bytes` at once, past any buffer (nothing may be buffered: order is kept by the caller).
+    static func writeThrough(_ bytes: UnsafeRawBufferPointer) {
+        writeToStandardOutput(bytes)
+    }
+
     /// Writes everything buffered; pipes may take it in parts.
     mutating func flush() {
         buffer.withUnsafeBytes(writeToStandardOutput)

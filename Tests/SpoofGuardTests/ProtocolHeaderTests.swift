@@ -28,6 +28,26 @@ import Testing
         #expect(EtherType.vlan8021AD.bytes == [0x88, 0xa8] && EtherType.pppoeSession.header == .pppoeSession)
     }
 
+    /// The rows the packet decoders read besides the addresses (RFC 791 §3.1, RFC 8200 §3,
+    /// RFC 2516 §4, RFC 768/793 ports), and that each row is listed under its header.
+    @Test func decoderRowsAreTheStandardsOnes() {
+        func at(_ field: HeaderField) -> [UInt32] { [field.offset, field.length] }
+        #expect(at(.ipv4TotalLength) == [2, 2] && at(.ipv4FragmentOffset) == [6, 2] && at(.ipv4TTL) == [8, 1])
+        #expect(at(.ipv4Protocol) == [9, 1] && at(.ipv6PayloadLength) == [4, 2] && at(.ipv6NextHeader) == [6, 1])
+        #expect(at(.ipv6HopLimit) == [7, 1] && at(.vlanTCI) == [0, 2] && at(.pppoeSession) == [2, 2])
+        #expect(at(.transportSourcePort) == [0, 2] && at(.transportDestinationPort) == [2, 2])
+        for header in ProtocolHeader.allCases {
+            for field in header.fields { #expect(field.header == header && header.field(named: field.name) == field, "\(field)") }
+        }
+        for family in AddressFamily.allCases {
+            for field in AddressField.allCases {
+                #expect(HeaderField.address(family, field) == ProtocolHeader(family).field(named: field.rawValue))
+            }
+        }
+        #expect((0...255).filter { NetworkProtocolNumbers.carriesPorts(UInt8($0)) } == [6, 17, 33, 132, 136])
+        #expect((0...255).filter { NetworkProtocolNumbers.isIPv6ExtensionHeader(UInt8($0)) } == [0, 43, 44, 51, 60, 135, 139, 140])
+    }
+
     @Test func eachFamilySelectsEachIPHeaderByExactlyOneMatch() {
         for family in [TableFamily.inet, .netdev, .bridge] {
             for addressFamily in AddressFamily.allCases {

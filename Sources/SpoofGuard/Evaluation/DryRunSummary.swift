@@ -59,18 +59,21 @@ struct OutcomeCounter: CapturedFrameSink {
         self.interface = interface
     }
 
-    mutating func encapsulated(_ fields: PacketFields) {
-        let decoded = DecodedIP(fields: fields, transport: fields.isTCP ? .tcp : nil, length: 0)
-        encapsulatedOutcomes[evaluator.decide(decoded.packet(on: interface)), default: 0] += 1
+    mutating func decoded(_ ip: DecodedIP) {
+        if ip.fields.encapsulation == .untagged {
+            counts[classifier.outcomeIndex(ip.fields)] &+= 1
+        } else {
+            encapsulatedOutcomes[evaluator.decide(ip.packet(on: interface)), default: 0] += 1
+        }
     }
 
     @inline(__always)
-    mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool) {
-        counts[classifier.outcomeIndex4(source: source, destination: destination, isTCP: isTCP)] &+= 1
+    mutating func ipv4(source: UInt32, destination: UInt32, transport: PlainTransport) {
+        counts[classifier.outcomeIndex4(source: source, destination: destination, isTCP: transport.isTCP)] &+= 1
     }
 
     @inline(__always)
-    mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool) {
-        counts[classifier.outcomeIndex6(source: source, destination: destination, isTCP: isTCP)] &+= 1
+    mutating func ipv6(source: UInt128, destination: UInt128, transport: PlainTransport) {
+        counts[classifier.outcomeIndex6(source: source, destination: destination, isTCP: transport.isTCP)] &+= 1
     }
 }

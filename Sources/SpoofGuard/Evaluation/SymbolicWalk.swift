@@ -160,7 +160,7 @@ struct WalkScenario: Hashable, Sendable {
     /// Link-layer bytes that do not depend on the addresses; nil for loads that reach them
     /// (or anything else of the IP header) or run past it.
     func linkLoad(_ family: AddressFamily, offset: Int, count: Int) -> [UInt8]? {
-        let header = encapsulation.linkHeader(for: family, networkLength: family == .ipv4 ? 20 : 40)
+        let header = encapsulation.linkHeader(for: family, networkLength: Int(ProtocolHeader(family).length))
         guard offset >= 0, count >= 0, offset + count <= header.count else { return nil }
         return Array(header[offset..<(offset + count)])
     }

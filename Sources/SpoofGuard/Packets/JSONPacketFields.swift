@@ -57,7 +57,7 @@ struct JSONPacketFields {
         for key in ["sport", "dport"] {
             guard let member = byKey[key] else { continue }
             let port = UInt16(try integer(member, key: key, in: 0...65535))
-            guard let number = transport?.number, IPDecoder.carriesPorts(number) else {
+            guard let number = transport?.number, NetworkProtocolNumbers.carriesPorts(number) else {
                 throw error(member, key: key, "needs a transport with ports",
                             fix: "add \"proto\": \"tcp\" or \"udp\" (or sctp, udplite, dccp)")
             }
@@ -66,8 +66,9 @@ struct JSONPacketFields {
 
         var length: Int?
         if let member = byKey["length"] {
-            let minimum = source.family == .ipv4 ? 20 : 40
-            length = try integer(member, key: "length", in: minimum...(minimum == 20 ? 65535 : 65535 + 40),
+            // IPv4's total length counts its header; IPv6's payload length does not.
+            let minimum = Int(ProtocolHeader(source.family).length)
+            length = try integer(member, key: "length", in: minimum...(source.family == .ipv4 ? 65535 : 65535 + minimum),
                                  what: "a layer-3 length in bytes (IP header included)")
         }
 

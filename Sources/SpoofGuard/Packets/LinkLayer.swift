@@ -75,9 +75,6 @@ struct DecodedIP {
 }
 
 enum FrameDecoder {
-    private static let etherTypeIPv4: UInt16 = 0x0800
-    private static let etherTypeIPv6: UInt16 = 0x86DD
-
     /// Decodes the frame in `start ..< start + capturedLength`. `truncated` says the capture
     /// cut the frame (snap length), which excuses missing transport headers but not a missing
     /// IP header. `bigEndianFile` is the byte order of the file (for the NULL header).
@@ -91,9 +88,9 @@ enum FrameDecoder {
         }
         switch link {
         case .ethernet:
-            if let problem = need(14, "Ethernet") { return .bad(problem) }
-            var etherType = reader.u16(start + 12)
-            var offset = start + 14
+            if let problem = need(Int(ProtocolHeader.ethernet.length), "Ethernet") { return .bad(problem) }
+            var etherType = reader.u16(start, .ethernetType)
+            var offset = start + Int(ProtocolHeader.ethernet.length)
             var encapsulation = LinkEncapsulation.untagged
             // 802.1Q, 802.1ad and the pre-standard 0x9100 QinQ tag, possibly stacked: kept,
             // because the kernel unwraps only one of them before the bridge and ingress hooks.
@@ -101,10 +98,11 @@ enum FrameDecoder {
                 guard encapsulation.tags.count < LinkEncapsulation.maximumTags else {
                     return .bad("more than \(LinkEncapsulation.maximumTags) stacked VLAN tags")
                 }
-                guard end - offset >= 4 else { return .bad("VLAN tag \(encapsulation.tags.count + 1) truncated") }
-                encapsulation.tags.append(LinkEncapsulation.Tag(tpid, tci: reader.u16(offset)))
-                etherType = reader.u16(offset + 2)
-                offset += 4
+                let tag = Int(ProtocolHeader.vlan.length)
+                guard end - offset >= tag else { return .bad("VLAN tag \(encapsulation.tags.count + 1) truncated") }
+                encapsulation.tags.append(LinkEncapsulation.Tag(tpid, tci: reader.u16(offset, .vlanTCI)))
+                etherType = reader.u16(offset, .vlanType)
+                offset += tag
             }
             if etherType == EtherType.pppoeSession.rawValue {
                 // RFC 2516 §4: ver/type, code, session id, length, then the PPP protocol.
@@ -112,8 +110,8 @@ enum FrameDecoder {
                 guard end - offset >= header else {
                     return .bad("PPPoE session header truncated: \(end - offset) of \(header) bytes captured")
                 }
-                encapsulation.pppoeSession = reader.u16(offset + 2)
-                let pppProtocol = reader.u16(offset + 6)
+                encapsulation.pppoeSession = reader.u16(offset, .pppoeSession)
+                let pppProtocol = reader.u16(offset, .pppoeProtocol)
                 offset += header
                 etherType = switch pppProtocol {
                 case PPPProtocol.ipv4: EtherType.ipv4.rawValue
@@ -159,8 +157,8 @@ enum FrameDecoder {
     private static func decodeEtherType(_ etherType: UInt16, _ reader: ByteReader, start: Int, end: Int,
                                         truncated: Bool) -> FrameOutcome {
         switch etherType {
-        case etherTypeIPv4: IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: 4)
-        case etherTypeIPv6: IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: 6)
+        case EtherType.ipv4.rawValue: IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: 4)
+        case EtherType.ipv6.rawValue: IPDecoder.decode(reader, start: start, end: end, truncated: truncated, expectedVersion: 6)
         default: .notIP
         }
     }

@@ -26,7 +26,7 @@ public struct Packet: Hashable, Sendable {
         self.transport = transport
         self.sourcePort = sourcePort
         self.destinationPort = destinationPort
-        self.length = length ?? (source.family == .ipv4 ? 20 : 40) + (transport?.minimumHeaderLength ?? 0)
+        self.length = length ?? Int(ProtocolHeader(source.family).length) + (transport?.minimumHeaderLength ?? 0)
         self.routeLocalnet = routeLocalnet
         self.expected = expected
     }
@@ -57,8 +57,8 @@ public enum TransportProtocol: Hashable, Sendable, CustomStringConvertible {
 
     public init(number: UInt8) {
         switch number {
-        case 6: self = .tcp
-        case 17: self = .udp
+        case NetworkProtocolNumbers.tcp: self = .tcp
+        case NetworkProtocolNumbers.udp: self = .udp
         case 1: self = .icmp
         case 58: self = .icmpv6
         default: self = .other(number)
@@ -67,8 +67,8 @@ public enum TransportProtocol: Hashable, Sendable, CustomStringConvertible {
 
     public var number: UInt8 {
         switch self {
-        case .tcp: 6
-        case .udp: 17
+        case .tcp: NetworkProtocolNumbers.tcp
+        case .udp: NetworkProtocolNumbers.udp
         case .icmp: 1
         case .icmpv6: 58
         case .other(let number): number
@@ -77,7 +77,7 @@ public enum TransportProtocol: Hashable, Sendable, CustomStringConvertible {
 
     var minimumHeaderLength: Int {
         switch self {
-        case .tcp: 20
+        case .tcp: Int(ProtocolHeader.tcp.length)
         case .udp, .icmp, .icmpv6: 8
         case .other: 0
         }

@@ -48,21 +48,39 @@ struct PacketFields: Hashable, Sendable {
 extension PacketFields {
     /// `count` bytes at `offset` of the frame as a link-layer load sees it (the offloaded tag
     /// put back), nil past the headers the model knows. The IP header is rebuilt from the
-    /// fields; spoofguard's rules read only its addresses.
+    /// fields, each at its place in the protocol table; spoofguard's rules read only its
+    /// addresses.
     func linkLoad(offset: Int, count: Int) -> [UInt8]? {
-        var frame = encapsulation.linkHeader(for: family, networkLength: family == .ipv4 ? 20 : 40)
-        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.bigEndian) { frame += $0 } }
-        switch family {
-        case .ipv4:
-            frame += [0x45, 0, 0, 20, 0, 0, 0, 0, 64, isTCP ? 6 : 17, 0, 0]
-            append(source4)
-            append(destination4)
-        case .ipv6:
-            frame += [0x60, 0, 0, 0, 0, 0, isTCP ? 6 : 17, 64]
-            append(source6)
-            append(destination6)
-        }
+        let header = ProtocolHeader(family)
+        let frame = encapsulation.linkHeader(for: family, networkLength: Int(header.length)) + networkHeader(header)
         guard offset >= 0, count >= 0, offset + count <= frame.count else { return nil }
         return Array(frame[offset..<(offset + count)])
+    }
+
+    /// The packet's IP header without options: version, a hop limit of 64, the transport
+    /// (TCP or UDP), the addresses, and a length of the header alone.
+    private func networkHeader(_ header: ProtocolHeader) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: Int(header.length))
+        func put<T: FixedWidthInteger>(_ value: T, _ field: HeaderField) {
+            precondition(field.header == header && Int(field.length) == MemoryLayout<T>.size)
+            withUnsafeBytes(of: value.bigEndian) { bytes.replaceSubrange(field.range(from: 0), with: $0) }
+        }
+        let transport = isTCP ? NetworkProtocolNumbers.tcp : NetworkProtocolNumbers.udp
+        switch family {
+        case .ipv4:
+            bytes[0] = 0x45   // version 4, a header of five 32-bit words
+            put(UInt16(header.length), .ipv4TotalLength)
+            put(UInt8(64), .ipv4TTL)
+            put(transport, .ipv4Protocol)
+            put(source4, .ipv4Source)
+            put(destination4, .ipv4Destination)
+        case .ipv6:
+            bytes[0] = 0x60   // version 6
+            put(transport, .ipv6NextHeader)
+            put(UInt8(64), .ipv6HopLimit)
+            put(source6, .ipv6Source)
+            put(destination6, .ipv6Destination)
+        }
+        return bytes
     }
 }

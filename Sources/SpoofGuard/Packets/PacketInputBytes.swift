@@ -22,6 +22,35 @@ final class PacketInputBytes: @unchecked Sendable {
         case nothing
     }
 
+    /// Bytes read between releases of the pages behind (`reading(at:)`).
+    static let releaseWindow = 4 << 20
+    /// How far `releasePages(before:)` has released.
+    private var released = 0
+    /// Where `reading(at:)` releases next: never for bytes that are not a mapped file.
+    private lazy var nextRelease: Int = {
+        if case .unmap = release { Self.releaseWindow } else { Int.max }
+    }()
+
+    /// Says that reading front to back has reached `offset`: every `releaseWindow` bytes the
+    /// pages behind are released (`releasePages(before:)`), so memory stays flat.
+    @inline(__always)
+    func reading(at offset: Int) {
+        if offset >= nextRelease { releasePages(before: offset) }
+    }
+
+    /// Drops the pages of a mapped file before `offset` from this process's memory: they stay
+    /// in the page cache and read back unchanged if touched again, so a capture read front to
+    /// back costs a window of it rather than its size. Only for mapped files; read or copied
+    /// bytes exist nowhere else.
+    func releasePages(before offset: Int) {
+        guard case .unmap = release, let base = bytes.baseAddress else { return }
+        let end = min(offset, bytes.count) & ~(Int(sysconf(Int32(_SC_PAGESIZE))) - 1)
+        guard end > released else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + released), end - released, MADV_DONTNEED)
+        released = end
+        nextRelease = end + Self.releaseWindow
+    }
+
     private init(bytes: UnsafeRawBufferPointer, release: Release) {
         self.bytes = bytes
         self.release = release
@@ -155,4 +184,15 @@ struct ByteReader {
     func has(_ length: Int, at offset: Int) -> Bool {
         offset >= 0 && length >= 0 && offset <= bytes.count && length <= bytes.count - offset
     }
+
+
+    /// A field of the header that starts at `start`, by its place in the protocol table.
+    @inline(__always)
+    func u8(_ start: Int, _ field: HeaderField) -> UInt8 { u8(start + Int(field.offset)) }
+
+    @inline(__always)
+    func u16(_ start: Int, _ field: HeaderField) -> UInt16 { u16(start + Int(field.offset)) }
+
+    @inline(__always)
+    func u32(_ start: Int, _ field: HeaderField) -> UInt32 { u32(start + Int(field.offset)) }
 }

@@ -71,8 +71,7 @@ public struct PacketIterator {
         }
     }
 
-    /// Hands the layer-3 facts of every remaining packet of a capture to `sink`, without
-    /// building `Packet`s: the same records, counts and errors as calling `next()` until nil.
+    /// Hands every remaining packet of a capture to `sink`, without building `Packet`s: the same records, counts and errors as calling `next()` until nil.
     /// The packets' interface is the one `next()` would give them (`fixedInterface` when set).
     mutating func forEachCapturedFrame<Sink: CapturedFrameSink>(into sink: inout Sink) throws(PacketInputError) {
         precondition(isCapture, "JSON packets carry more than their frame")
@@ -89,7 +88,7 @@ public struct PacketIterator {
             case .packet: preconditionFailure("a capture delivers frames, not JSON packets")
             case .ip(let ip, _):
                 counts.packets += 1
-                sink.add(ip.fields)
+                sink.decoded(ip)
             default:
                 _ = try account(step)
             }

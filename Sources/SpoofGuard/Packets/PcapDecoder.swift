@@ -59,7 +59,10 @@ final class PcapDecoder {
         }
     }
 
-    func step() -> RecordStep { record(interface: interfaces.resolve(nil)) }
+    func step() -> RecordStep {
+        input.reading(at: offset)
+        return record(interface: interfaces.resolve(nil))
+    }
 
     /// Steps while records are IP frames, handing each one's facts to `sink`: returns how
     /// many it handed over and the first other step (what `step()` returns for that record).
@@ -74,23 +77,32 @@ final class PcapDecoder {
             if interface != nil, let base = reader.bytes.baseAddress {
                 var at = offset
                 var number = recordNumber
-                // Wrapping arithmetic: every offset stays within the capture's size.
-                while count &- at >= Self.recordHeaderLength {
-                    let captured = Int(u32(base, at &+ 8)), original = Int(u32(base, at &+ 12))
-                    let dataStart = at &+ Self.recordHeaderLength
-                    guard captured <= count &- dataStart, captured <= original,
-                          PlainFrame.decode(base + dataStart, capturedLength: captured, truncated: captured < original,
-                                            link: link, into: &sink) else { break }
-                    at = dataStart &+ captured
-                    number &+= 1
-                    packets &+= 1
+                var plain = true
+                while plain && count &- at >= Self.recordHeaderLength {
+                    // A window at a time, releasing the pages behind it: memory stays flat.
+                    let windowEnd = at &+ PacketInputBytes.releaseWindow
+                    // Wrapping arithmetic: every offset stays within the capture's size.
+                    while at < windowEnd && count &- at >= Self.recordHeaderLength {
+                        let captured = Int(u32(base, at &+ 8)), original = Int(u32(base, at &+ 12))
+                        let dataStart = at &+ Self.recordHeaderLength
+                        guard captured <= count &- dataStart, captured <= original,
+                              PlainFrame.decode(base + dataStart, capturedLength: captured, truncated: captured < original,
+                                                link: link, into: &sink) else {
+                            plain = false
+                            break
+                        }
+                        at = dataStart &+ captured
+                        number &+= 1
+                        packets &+= 1
+                    }
+                    input.releasePages(before: at)
                 }
                 offset = at
                 recordNumber = number
             }
             let step = record(interface: interface)
             guard case .ip(let ip, _) = step else { return (packets, step) }
-            sink.add(ip.fields)
+            sink.decoded(ip)
             packets += 1
         }
     }

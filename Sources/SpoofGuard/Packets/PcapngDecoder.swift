@@ -42,6 +42,7 @@ final class PcapngDecoder {
 
     func step() -> RecordStep {
         while true {
+            input.reading(at: offset)
             let blockStart = offset
             let remaining = reader.count - blockStart
             guard remaining > 0 else { return .end }

@@ -1,21 +1,36 @@
-/// Receives the layer-3 facts of captured frames: what a classifier reads, and no more.
+/// Receives captured IP frames: the layer-3 facts of plain frames straight from the capture,
+/// and every other IP frame as the full decoder reads it.
 protocol CapturedFrameSink {
-    mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool)
-    mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool)
-    /// A packet that arrived tagged or in PPPoE: its fate depends on more than its addresses.
-    mutating func encapsulated(_ fields: PacketFields)
+    mutating func ipv4(source: UInt32, destination: UInt32, transport: PlainTransport)
+    mutating func ipv6(source: UInt128, destination: UInt128, transport: PlainTransport)
+    /// A frame `PlainFrame` leaves to the full decoder: tagged or in PPPoE (its fate depends
+    /// on more than its addresses), IPv6 extension headers, other link types.
+    mutating func decoded(_ ip: DecodedIP)
 }
 
-extension CapturedFrameSink {
-    @inline(__always)
-    mutating func add(_ fields: PacketFields) {
-        if fields.encapsulation != .untagged {
-            encapsulated(fields)
-        } else if fields.family == .ipv4 {
-            ipv4(source: fields.source4, destination: fields.destination4, isTCP: fields.isTCP)
-        } else {
-            ipv6(source: fields.source6, destination: fields.destination6, isTCP: fields.isTCP)
-        }
+/// What follows a plain frame's IP header — the transport protocol, the ports and the
+/// layer-3 length, as `IPDecoder` finds them — read only by sinks that show it (the
+/// listing); the summary reads `isTCP` alone and the rest is never computed.
+struct PlainTransport {
+    let protocolNumber: UInt8
+    /// The IP header; the offsets below count from it.
+    let ip: UnsafeRawPointer
+    let transportStart: Int
+    /// The end of the captured payload (the total length, or less when the snap length cut it).
+    let payloadEnd: Int
+    let firstFragment: Bool
+    /// The IP header and payload, as the header says (what nftables counters add up).
+    let length: Int
+
+    var isTCP: Bool { protocolNumber == NetworkProtocolNumbers.tcp }
+
+    /// The port pair `th` reads: first fragments of port-carrying transports whose first four
+    /// bytes were captured.
+    var ports: (source: UInt16, destination: UInt16)? {
+        let (sport, dport) = (HeaderField.transportSourcePort, HeaderField.transportDestinationPort)
+        guard firstFragment, NetworkProtocolNumbers.carriesPorts(protocolNumber),
+              transportStart <= payloadEnd - Int(dport.offset + dport.length) else { return nil }
+        return (PlainFrame.u16(ip + transportStart, sport), PlainFrame.u16(ip + transportStart, dport))
     }
 }
 
@@ -35,59 +50,81 @@ enum PlainFrame {
         var announced: UInt8 = 0   // the version the link layer announces; 0 for raw IP
         switch link {
         case .ethernet:
-            guard available >= 14 else { return false }
-            switch u16(frame, 12) {
-            case 0x0800: announced = 4
-            case 0x86DD: announced = 6
+            let ethernet = Int(ProtocolHeader.ethernet.length)
+            guard available >= ethernet else { return false }
+            switch u16(frame, HeaderField.ethernetType) {
+            case EtherType.ipv4.rawValue: announced = 4
+            case EtherType.ipv6.rawValue: announced = 6
             default: return false
             }
-            ip += 14
-            available -= 14
+            ip += ethernet
+            available -= ethernet
         case .raw: break
         case .rawIPv4: announced = 4
         case .rawIPv6: announced = 6
         default: return false
         }
         guard available >= 1 else { return false }
+        // Version and header length are the first byte's nibbles.
         let first = ip.load(as: UInt8.self)
         let version = first >> 4
         guard announced == 0 || announced == version else { return false }
         if version == 4 {
             let headerLength = Int(first & 0x0F) * 4
-            guard available >= 20, headerLength >= 20 else { return false }
+            let minimum = Int(ProtocolHeader.ipv4.length)
+            guard available >= minimum, headerLength >= minimum else { return false }
             // A total length of 0 (BIG TCP) is left to the full decoder.
-            let totalLength = Int(u16(ip, 2))
+            let totalLength = Int(u16(ip, HeaderField.ipv4TotalLength))
             guard totalLength >= headerLength, truncated || totalLength <= available else { return false }
-            sink.ipv4(source: u32(ip, 12), destination: u32(ip, 16), isTCP: ip.load(fromByteOffset: 9, as: UInt8.self) == 6)
+            let transport = PlainTransport(protocolNumber: u8(ip, HeaderField.ipv4Protocol), ip: ip,
+                                           transportStart: headerLength, payloadEnd: min(available, totalLength),
+                                           firstFragment: u16(ip, HeaderField.ipv4FragmentOffset) & 0x1FFF == 0, length: totalLength)
+            sink.ipv4(source: u32(ip, HeaderField.ipv4Source), destination: u32(ip, HeaderField.ipv4Destination), transport: transport)
             return true
         }
         if version == 6 {
-            guard available >= 40 else { return false }
-            guard truncated || 40 + Int(u16(ip, 4)) <= available else { return false }
-            let nextHeader = ip.load(fromByteOffset: 6, as: UInt8.self)
-            switch nextHeader {
-            case 0, 43, 44, 51, 60, 135, 139, 140: return false   // extension headers: the full walk
-            default: break
-            }
-            sink.ipv6(source: u128(ip, 8), destination: u128(ip, 24), isTCP: nextHeader == 6)
+            let fixed = Int(ProtocolHeader.ipv6.length)
+            guard available >= fixed else { return false }
+            var length = fixed + Int(u16(ip, HeaderField.ipv6PayloadLength))
+            guard truncated || length <= available else { return false }
+            // BIG TCP: payload length 0 on a complete frame beyond 64 KiB (as `IPDecoder`).
+            if length == fixed && available > 65535 + fixed && !truncated { length = available }
+            let nextHeader = u8(ip, HeaderField.ipv6NextHeader)
+            // Extension headers: the full walk.
+            guard !NetworkProtocolNumbers.isIPv6ExtensionHeader(nextHeader) else { return false }
+            let transport = PlainTransport(protocolNumber: nextHeader, ip: ip, transportStart: fixed,
+                                           payloadEnd: min(available, length), firstFragment: true, length: length)
+            sink.ipv6(source: u128(ip, HeaderField.ipv6Source), destination: u128(ip, HeaderField.ipv6Destination), transport: transport)
             return true
         }
         return false
     }
 
+    /// A field of the header at `base`, by its place in the protocol table.
     @inline(__always)
-    private static func u16(_ base: UnsafeRawPointer, _ offset: Int) -> UInt16 {
-        UInt16(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    static func u8(_ base: UnsafeRawPointer, _ field: HeaderField) -> UInt8 {
+        base.load(fromByteOffset: Int(field.offset), as: UInt8.self)
     }
 
     @inline(__always)
-    private static func u32(_ base: UnsafeRawPointer, _ offset: Int) -> UInt32 {
-        UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    static func u16(_ base: UnsafeRawPointer, _ field: HeaderField) -> UInt16 {
+        u16(base, Int(field.offset))
     }
 
     @inline(__always)
-    private static func u128(_ base: UnsafeRawPointer, _ offset: Int) -> UInt128 {
-        UInt128(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) << 64
+    private static func u32(_ base: UnsafeRawPointer, _ field: HeaderField) -> UInt32 {
+        UInt32(bigEndian: base.loadUnaligned(fromByteOffset: Int(field.offset), as: UInt32.self))
+    }
+
+    @inline(__always)
+    private static func u128(_ base: UnsafeRawPointer, _ field: HeaderField) -> UInt128 {
+        let offset = Int(field.offset)
+        return UInt128(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) << 64
             | UInt128(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
+    }
+
+    @inline(__always)
+    static func u16(_ base: UnsafeRawPointer, _ offset: Int) -> UInt16 {
+        UInt16(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 }

@@ -51,18 +51,16 @@ public enum ProtocolHeader: String, Hashable, Sendable, CaseIterable, CustomStri
 
     public var description: String { nftKeyword ?? "pppoe" }
 
-    /// Fields as (name, offset from the header's start, length), all in network byte order.
+    /// Fields as (name, offset from the header's start, length), all in network byte order:
+    /// the rows of `HeaderField` below.
     public var fields: [HeaderField] {
-        func field(_ name: String, _ offset: UInt32, _ length: UInt32) -> HeaderField {
-            HeaderField(header: self, name: name, offset: offset, length: length)
-        }
-        return switch self {
-        case .ethernet: [field("daddr", 0, 6), field("saddr", 6, 6), field("type", 12, 2)]
-        case .vlan: [field("tci", 0, 2), field("type", 2, 2)]
-        case .pppoeSession: [field("code", 1, 1), field("session", 2, 2), field("length", 4, 2), field("protocol", 6, 2)]
-        case .ipv4: [field("protocol", 9, 1), field("saddr", 12, 4), field("daddr", 16, 4)]
-        case .ipv6: [field("nexthdr", 6, 1), field("saddr", 8, 16), field("daddr", 24, 16)]
-        case .tcp: [field("sport", 0, 2), field("dport", 2, 2)]
+        switch self {
+        case .ethernet: [.ethernetDestination, .ethernetSource, .ethernetType]
+        case .vlan: [.vlanTCI, .vlanType]
+        case .pppoeSession: [.pppoeCode, .pppoeSession, .pppoeLength, .pppoeProtocol]
+        case .ipv4: [.ipv4TotalLength, .ipv4FragmentOffset, .ipv4TTL, .ipv4Protocol, .ipv4Source, .ipv4Destination]
+        case .ipv6: [.ipv6PayloadLength, .ipv6NextHeader, .ipv6HopLimit, .ipv6Source, .ipv6Destination]
+        case .tcp: [.transportSourcePort, .transportDestinationPort]
         }
     }
 
@@ -132,14 +130,16 @@ public struct HeaderField: Hashable, Sendable, CustomStringConvertible {
 
     public var base: PayloadBase { header.base }
 
+    /// Where the field lies in a header that starts at byte `start` of a frame, for the
+    /// decoders (computed properties of literals: they fold to constants in the hot path).
+    @inline(__always)
+    public func range(from start: Int) -> Range<Int> {
+        (start + Int(offset))..<(start + Int(offset) + Int(length))
+    }
+
     /// `ip saddr`, `vlan type`, `pppoe protocol`. Where nft has no keyword the renderers write
     /// a raw load, whose offset depends on the headers stacked before this one.
     public var description: String { "\(header) \(name)" }
-
-    /// The address field of an IP header.
-    public static func address(_ family: AddressFamily, _ field: AddressField) -> HeaderField {
-        ProtocolHeader(family).field(named: field.rawValue)!
-    }
 
     /// Which address field a load of `length` bytes (a prefix may load fewer) at `offset` from
     /// the network header reads, trying `families` in order.
@@ -152,6 +152,48 @@ public struct HeaderField: Hashable, Sendable, CustomStringConvertible {
             }
         }
         return nil
+    }
+}
+
+/// The rows of the table: every field of every header, as nft names it. Computed, not stored,
+/// so that `HeaderField.ipv4Source.offset` is the constant 12 wherever it is read.
+extension HeaderField {
+    public static var ethernetDestination: Self { Self(header: .ethernet, name: "daddr", offset: 0, length: 6) }
+    public static var ethernetSource: Self { Self(header: .ethernet, name: "saddr", offset: 6, length: 6) }
+    public static var ethernetType: Self { Self(header: .ethernet, name: "type", offset: 12, length: 2) }
+    public static var vlanTCI: Self { Self(header: .vlan, name: "tci", offset: 0, length: 2) }
+    public static var vlanType: Self { Self(header: .vlan, name: "type", offset: 2, length: 2) }
+    public static var pppoeCode: Self { Self(header: .pppoeSession, name: "code", offset: 1, length: 1) }
+    public static var pppoeSession: Self { Self(header: .pppoeSession, name: "session", offset: 2, length: 2) }
+    public static var pppoeLength: Self { Self(header: .pppoeSession, name: "length", offset: 4, length: 2) }
+    public static var pppoeProtocol: Self { Self(header: .pppoeSession, name: "protocol", offset: 6, length: 2) }
+    /// The IP header and payload (`ip length`).
+    public static var ipv4TotalLength: Self { Self(header: .ipv4, name: "length", offset: 2, length: 2) }
+    /// Flags and fragment offset (`ip frag-off`); the offset is the low 13 bits.
+    public static var ipv4FragmentOffset: Self { Self(header: .ipv4, name: "frag-off", offset: 6, length: 2) }
+    public static var ipv4TTL: Self { Self(header: .ipv4, name: "ttl", offset: 8, length: 1) }
+    public static var ipv4Protocol: Self { Self(header: .ipv4, name: "protocol", offset: 9, length: 1) }
+    public static var ipv4Source: Self { Self(header: .ipv4, name: "saddr", offset: 12, length: 4) }
+    public static var ipv4Destination: Self { Self(header: .ipv4, name: "daddr", offset: 16, length: 4) }
+    /// The payload after the fixed header (`ip6 length`).
+    public static var ipv6PayloadLength: Self { Self(header: .ipv6, name: "length", offset: 4, length: 2) }
+    public static var ipv6NextHeader: Self { Self(header: .ipv6, name: "nexthdr", offset: 6, length: 1) }
+    public static var ipv6HopLimit: Self { Self(header: .ipv6, name: "hoplimit", offset: 7, length: 1) }
+    public static var ipv6Source: Self { Self(header: .ipv6, name: "saddr", offset: 8, length: 16) }
+    public static var ipv6Destination: Self { Self(header: .ipv6, name: "daddr", offset: 24, length: 16) }
+    /// The first four bytes of TCP, UDP, DCCP, SCTP and UDP-Lite (`th sport`, `th dport`).
+    public static var transportSourcePort: Self { Self(header: .tcp, name: "sport", offset: 0, length: 2) }
+    public static var transportDestinationPort: Self { Self(header: .tcp, name: "dport", offset: 2, length: 2) }
+
+    /// An IP header's source or destination address.
+    @inline(__always)
+    public static func address(_ family: AddressFamily, _ field: AddressField) -> Self {
+        switch (family, field) {
+        case (.ipv4, .source): .ipv4Source
+        case (.ipv4, .destination): .ipv4Destination
+        case (.ipv6, .source): .ipv6Source
+        case (.ipv6, .destination): .ipv6Destination
+        }
     }
 }
 
@@ -209,6 +251,28 @@ public enum NetworkProtocolNumbers {
     public static let nfprotoIPv6: UInt8 = 10
     /// IANA protocol number of TCP, the value `meta l4proto` loads.
     public static let tcp: UInt8 = 6
+    public static let udp: UInt8 = 17
+    /// IPv6 extension headers (RFC 8200 §4, IANA "IPv6 Extension Header Types"): hop-by-hop,
+    /// routing, fragment, AH, destination options, mobility, HIP, shim6.
+    public static let ipv6Fragment: UInt8 = 44
+    public static let ipv6Authentication: UInt8 = 51
+    @inline(__always)
+    public static func isIPv6ExtensionHeader(_ number: UInt8) -> Bool {
+        switch number {
+        case 0, 43, ipv6Fragment, ipv6Authentication, 60, 135, 139, 140: true
+        default: false
+        }
+    }
+
+    /// The transports whose first four bytes are source and destination port, which is what
+    /// nftables' `th` reads: TCP, UDP, DCCP, SCTP, UDP-Lite.
+    @inline(__always)
+    public static func carriesPorts(_ protocolNumber: UInt8) -> Bool {
+        switch protocolNumber {
+        case tcp, udp, 33, 132, 136: true
+        default: false
+        }
+    }
     /// `ARPHRD_ETHER` (linux/if_arp.h) as `meta iiftype` loads it: a u16 in host order.
     public static let arphrdEther: [UInt8] = [1, 0]
 }

@@ -43,14 +43,7 @@ public struct DryRunListing {
             cursor.address(packet.source)
             cursor.put(" -> ")
             cursor.address(packet.destination)
-            if let transport = packet.transport {
-                cursor.put(" ")
-                cursor.transport(transport)
-                if let port = packet.destinationPort {
-                    cursor.put("/")
-                    cursor.decimal(Int(port))
-                }
-            }
+            cursor.lineTransport(packet.transport, destinationPort: packet.destinationPort)
             // Rare, and the encapsulation's name is fixed ASCII: no escaping needed.
             if packet.encapsulation.isWrappedForHooks {
                 cursor.flush(into: &out)
@@ -172,6 +165,19 @@ struct ByteCursor {
         base = scratch.baseAddress!
     }
 
+    /// A cursor writing at `base`, where the caller has made room for everything it writes
+    /// (the capture listing's output buffer).
+    init(unchecked base: UnsafeMutablePointer<UInt8>) {
+        self.base = base
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress else { return }
+        (base + count).update(from: start, count: bytes.count)
+        count &+= bytes.count
+    }
+
     /// What was written since the last flush, appended to `out`; the cursor starts again.
     mutating func flush(into out: inout [UInt8]) {
         precondition(count <= Self.capacity)
@@ -277,6 +283,19 @@ struct ByteCursor {
         case .other(let number):
             put("proto-")
             decimal(Int(number))
+        }
+    }
+
+    /// ` udp/53`: a transport and its destination port as a listing line shows them
+    /// (`Packet.displayText`); nothing without a transport.
+    @inline(__always)
+    mutating func lineTransport(_ transport: TransportProtocol?, destinationPort: UInt16?) {
+        guard let transport else { return }
+        put(" ")
+        self.transport(transport)
+        if let destinationPort {
+            put("/")
+            decimal(Int(destinationPort))
         }
     }
 

@@ -2,18 +2,37 @@ import Testing
 @testable import SpoofGuard
 
 /// The shortcut for common frames against the full frame decoder: whenever the shortcut
-/// takes a frame, the full decoder reads it as IP with the same facts.
+/// takes a frame, the full decoder reads it as IP with the same facts — addresses, transport,
+/// ports and length.
 @Suite struct PlainFrameTests {
+    /// What a listing shows of a frame: the fields, the transport, the ports and the length.
+    struct Facts: Equatable {
+        var fields: PacketFields
+        var transport: TransportProtocol?
+        var sourcePort: UInt16?
+        var destinationPort: UInt16?
+        var length: Int
+
+        init(_ ip: DecodedIP) {
+            (fields, transport, sourcePort, destinationPort, length) = (ip.fields, ip.transport, ip.sourcePort, ip.destinationPort, ip.length)
+        }
+
+        init(_ fields: PacketFields, _ transport: PlainTransport) {
+            (self.fields, self.transport, length) = (fields, TransportProtocol(number: transport.protocolNumber), transport.length)
+            (sourcePort, destinationPort) = (transport.ports?.source, transport.ports?.destination)
+        }
+    }
+
     struct Recorder: CapturedFrameSink {
-        var fields: [PacketFields] = []
-        mutating func ipv4(source: UInt32, destination: UInt32, isTCP: Bool) {
-            fields.append(PacketFields(source4: source, destination4: destination, isTCP: isTCP))
+        var facts: [Facts] = []
+        mutating func ipv4(source: UInt32, destination: UInt32, transport: PlainTransport) {
+            facts.append(Facts(PacketFields(source4: source, destination4: destination, isTCP: transport.isTCP), transport))
         }
-        mutating func ipv6(source: UInt128, destination: UInt128, isTCP: Bool) {
-            fields.append(PacketFields(source6: source, destination6: destination, isTCP: isTCP))
+        mutating func ipv6(source: UInt128, destination: UInt128, transport: PlainTransport) {
+            facts.append(Facts(PacketFields(source6: source, destination6: destination, isTCP: transport.isTCP), transport))
         }
-        mutating func encapsulated(_ fields: PacketFields) {
-            self.fields.append(fields)
+        mutating func decoded(_ ip: DecodedIP) {
+            facts.append(Facts(ip))
         }
     }
 
@@ -51,7 +70,7 @@ import Testing
                                         link: link, bigEndianFile: false)
                 }
                 guard took else {
-                    #expect(recorder.fields.isEmpty)
+                    #expect(recorder.facts.isEmpty)
                     left += 1
                     continue
                 }
@@ -60,7 +79,7 @@ import Testing
                     Issue.record("shortcut took a frame the full decoder reads as \(full): \(frame)")
                     continue
                 }
-                #expect(recorder.fields == [ip.fields], "\(frame)")
+                #expect(recorder.facts == [Facts(ip)], "\(frame)")
             }
         }
         if [.ethernet, .raw, .rawIPv4, .rawIPv6].contains(link) { #expect(taken > 500) } else { #expect(taken == 0) }
