@@ -54,10 +54,10 @@ struct RevertPendingCommand: ParsableCommand {
             case let error as NetlinkError: error.isPermissionDenied ? ExitCode.noPermission.rawValue : ExitCode.unavailable.rawValue
             default: ExitCode.osError.rawValue
             }
-            writeAll(STDOUT_FILENO, "error \(code) \(error)\n")
+            writeAll(STDOUT_FILENO, RevertProcess.Report.errorLine(exitCode: code, message: "\(error)") + "\n")
             throw ExitCode(code)
         }
-        writeAll(STDOUT_FILENO, "ready\n")
+        writeAll(STDOUT_FILENO, RevertProcess.Report.readyLine + "\n")
         // Nobody reads on: the parent has gone and its pipe would raise SIGPIPE.
         let null = open("/dev/null", O_RDWR)
         dup2(null, STDIN_FILENO); dup2(null, STDOUT_FILENO); dup2(null, STDERR_FILENO)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SpoofGuardTestSupport
 import Testing
 
 /// The pending-revert state against a hostile or unlucky runtime directory (issue 19, item 2):

@@ -1,5 +1,6 @@
 import Foundation
 import SpoofGuardLab
+import SpoofGuardSystem
 import Testing
 import SpoofGuardTestSupport
 
