@@ -10,6 +10,8 @@ import SystemPackage
 public enum Spawn {
     /// Where one of the child's standard streams goes.
     public enum Stream: Sendable, Equatable {
+        /// This process's own.
+        case inherited
         case nullDevice
         /// A file: read for standard input; created (mode 0600) or truncated for output.
         case file(String)
@@ -109,6 +111,8 @@ public enum Spawn {
 
     private static func add(_ stream: Stream, as target: Int32, input: Bool, to actions: inout posix_spawn_file_actions_t) {
         switch stream {
+        case .inherited:
+            break
         case .nullDevice:
             posix_spawn_file_actions_addopen(&actions, target, "/dev/null", input ? O_RDONLY : O_WRONLY, 0)
         case .file(let path):

@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardSystem
 
 /// `spoofguard watch` in a private namespace: from an event to the re-applied table (target
 /// ≤ 100 ms), and how many applies a burst of link events costs (coalesced, bounded).
@@ -16,12 +17,9 @@ enum WatchBenchmark {
         try context.withNamespace { name in
             let log = context.path("watch-\(name).log")
             FileManager.default.createFile(atPath: log, contents: nil)
-            let agent = Process()
-            agent.executableURL = URL(fileURLWithPath: context.spoofguard)
-            agent.arguments = ["watch", policy, "--netns", name]
-            agent.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            try agent.run()
-            defer { agent.terminate(); agent.waitUntilExit() }
+            let agent = try Spawn.start([context.spoofguard, "watch", policy, "--netns", name], standardInput: .inherited,
+                                        standardOutput: .inherited, standardError: .file(log))
+            defer { kill(agent, SIGTERM); _ = try? Spawn.wait(agent) }
             _ = try awaitActions(after: 0, log: log)
             let rounds = max(context.rounds, 5)
             for (label, command) in [

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import SpoofGuardSystem
 
@@ -59,5 +60,44 @@ public final class TestNamespace: @unchecked Sendable {
     @discardableResult
     public func execute(_ arguments: [String], input: String? = nil) throws -> TestProcess.Outcome {
         try TestProcess.run(["ip", "netns", "exec", name] + arguments, input: input)
+    }
+}
+
+/// A program the test starts and goes on beside (an agent, a bystander, commands run at once),
+/// through the same spawn routine: its output in files or on /dev/null, ended and reaped on
+/// release if the test did not wait for it.
+public final class BackgroundProcess: @unchecked Sendable {
+    public let pid: pid_t
+    private var exit: Int32?
+
+    /// Starts `arguments` through /usr/bin/env (a name is found on PATH, `NAME=value` may come
+    /// first), standard output and error to these files (created or truncated) or /dev/null.
+    public init(_ arguments: [String], standardOutput: String? = nil, standardError: String? = nil) throws {
+        pid = try Spawn.start(["/usr/bin/env"] + arguments, standardOutput: standardOutput.map { .file($0) } ?? .nullDevice,
+                              standardError: standardError.map { .file($0) } ?? .nullDevice)
+    }
+
+    deinit {
+        if exit == nil {
+            Glibc.kill(pid, SIGKILL)
+            _ = try? Spawn.wait(pid)
+        }
+    }
+
+    /// Waits for it to end: its exit status, or 128 + the signal that ended it.
+    @discardableResult
+    public func wait() throws -> Int32 {
+        if let exit { return exit }
+        let status = try Spawn.wait(pid).status
+        exit = status
+        return status
+    }
+
+    public func kill(_ signal: Int32 = SIGKILL) { if exit == nil { Glibc.kill(pid, signal) } }
+
+    /// Running, not a zombie.
+    public var isAlive: Bool {
+        guard exit == nil, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
     }
 }
