@@ -79,8 +79,8 @@ let package = Package(
             exclude: ["Policy/Invalid", "Packets/Invalid", "Golden"]
         ),
         .testTarget(name: "SpoofGuardSystemTests", dependencies: ["SpoofGuard", "SpoofGuardSystem", "SpoofGuardTestSupport", systemPackage]),
-        .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink", "SpoofGuardTestSupport"]),
-        .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab", "SpoofGuardRuntime", "SpoofGuardTestSupport"]),
+        .testTarget(name: "SpoofGuardNetlinkTests", dependencies: ["SpoofGuard", "SpoofGuardNetlink", "SpoofGuardTestSupport", systemPackage]),
+        .testTarget(name: "SpoofGuardLabTests", dependencies: ["SpoofGuard", "SpoofGuardLab", "SpoofGuardRuntime", "SpoofGuardSystem", "SpoofGuardTestSupport", systemPackage]),
         .testTarget(name: "SpoofGuardRuntimeTests", dependencies: ["SpoofGuardRuntime", "SpoofGuardSystem", "SpoofGuardTestSupport"]),
         // Runs the built `spoofguard` and `spoofguard-bench` binaries, which `swift test` builds
         // with every other target. Not a dependency on `spoofguard`: a test bundle depending on

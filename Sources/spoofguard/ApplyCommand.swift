@@ -20,7 +20,8 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "Policy file (JSON), or - for standard input.") var policy: String
     @OptionGroup var namespace: NamespaceOption
     @Flag(help: "Let the kernel validate the transaction without committing it (as `nft -c`).") var check = false
-    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
     @Flag(help: "Take over an existing table of the policy's name that spoofguard did not create (it lacks the ownership mark): its contents are replaced and it is marked from then on.")
     var adopt = false
     @Option(help: ArgumentHelp("Restore the previous table (or remove it if there was none) after SECONDS unless `spoofguard confirm` runs first.",

@@ -49,11 +49,7 @@ struct RevertPendingCommand: ParsableCommand {
             try pending.write(.init(process: me, table: table, netns: namespace.netns, namespace: pending.namespace,
                                     deadline: deadline.formatted(.iso8601), previous: NftTextRenderer.listing(previous)))
         } catch {
-            let code: Int32 = switch error {
-            case let error as RuntimeError: error.exitCode
-            case let error as NetlinkError: error.isPermissionDenied ? ExitCode.noPermission.rawValue : ExitCode.unavailable.rawValue
-            default: ExitCode.osError.rawValue
-            }
+            let code = KernelFailure.exitCode(for: error).rawValue
             writeAll(STDOUT_FILENO, RevertProcess.Report.errorLine(exitCode: code, message: "\(error)") + "\n")
             throw ExitCode(code)
         }
