@@ -194,7 +194,7 @@ _spoofguard_check() {
 
 _spoofguard_compile() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--format --output -o)
     __spoofguard_offer_flags_options 1

@@ -28,10 +28,6 @@
    in Linux 6.16; the installed 6.1 headers and libnftnl 1.2.4 stop at NFTA_DEVICE_NAME. */
 #define SPOOFGUARD_NFTA_DEVICE_PREFIX 2
 
-/* setns(2) is declared only under _GNU_SOURCE, which Swift's Glibc module does not define. */
-static inline int spoofguard_enter_network_namespace(int fd) {
-    return (int)syscall(SYS_setns, fd, 0x40000000 /* CLONE_NEWNET */);
-}
 /* The calling thread's id, as NFT_MSG_NEWGEN names the committer (NFTA_GEN_PROC_PID). */
 static inline int spoofguard_thread_id(void) {
     return (int)syscall(SYS_gettid);

@@ -1,8 +1,6 @@
 #define _GNU_SOURCE
 #include "CSpoofGuardLab.h"
 #include <errno.h>
-#include <sched.h>
-#include <spawn.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -10,10 +8,6 @@
 #include <netinet/in.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
-
-int sg_lab_enter_network_namespace(int fd) {
-    return setns(fd, CLONE_NEWNET) == 0 ? 0 : -errno;
-}
 
 int sg_lab_packet_socket(int ifindex) {
     int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -85,7 +79,3 @@ int sg_lab_remove_namespace_file(const char *path) {
 
 int sg_lab_af_inet(void) { return AF_INET; }
 int sg_lab_af_inet6(void) { return AF_INET6; }
-
-int sg_lab_spawn_actions_add_chdir(void *actions, const char *path) {
-    return posix_spawn_file_actions_addchdir_np((posix_spawn_file_actions_t *)actions, path);
-}

@@ -1,4 +1,6 @@
 import Glibc
+import SpoofGuardSystem
+import SystemPackage
 
 /// Why the lab could not be built, driven or read. Each case names what failed and how to fix it.
 public enum LabError: Error, CustomStringConvertible, Sendable {
@@ -32,9 +34,37 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
     public var isPermissionDenied: Bool {
         switch self {
         case .permissionDenied: true
-        case .system(_, let code, _): code == EPERM || code == EACCES
-        case .command(_, _, let output): output.contains("Operation not permitted") || output.contains("Permission denied")
+        case .system(_, let code, _): Errno(rawValue: code).isPermissionDenied
+        case .command: reportedErrno?.isPermissionDenied ?? false
         case .unexpected: false
+        }
+    }
+
+    /// The errno an external command reported: iproute2 prints strerror's text for the call that
+    /// failed, which is read back here into the `Errno` (of those the lab acts on).
+    public var reportedErrno: Errno? {
+        guard case .command(_, _, let output) = self else { return nil }
+        return [Errno.notPermitted, .permissionDenied].first { output.contains($0.description) }
+    }
+
+    /// A program the lab runs could not be started or reaped.
+    init(_ failure: ChildProcess.Failure) {
+        switch failure {
+        case .notFound(let name): self = .command(arguments: [name], status: 127, output: "not found on PATH")
+        case .temporaryFile: self = .unexpected(failure.description)
+        case let .cannotStart(_, .directory(directory, code)):
+            self = .system(call: "posix_spawn_file_actions_addchdir_np", errno: code.rawValue, context: directory)
+        case let .cannotStart(arguments, .spawn(_, code)): self = .command(arguments: arguments, status: 126, output: code.description)
+        case let .cannotReap(arguments, code): self = .system(call: "wait4", errno: code.rawValue, context: "`\(arguments[0])`")
+        }
+    }
+
+    init(namespaceThread failure: NamespaceThread.Failure, path namespacePath: String) {
+        switch failure {
+        case let .open(path, code): self = .system(call: "open", errno: code.rawValue, context: path)
+        case let .enter(path, code) where code == .notPermitted: self = .permissionDenied("setns into \(path)")
+        case let .enter(path, code): self = .system(call: "setns", errno: code.rawValue, context: path)
+        case let .startThread(code): self = .system(call: "pthread_create", errno: code.rawValue, context: namespacePath)
         }
     }
 

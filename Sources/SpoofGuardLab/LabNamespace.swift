@@ -1,4 +1,5 @@
 import CSpoofGuardLab
+import SpoofGuardSystem
 import Dispatch
 import Glibc
 import SpoofGuardRuntime
@@ -59,7 +60,7 @@ public final class LabNamespace: Sendable {
 
     /// Runs `body` on a thread inside this namespace (see `NamespaceThread`).
     public func run<T>(_ body: () throws -> T) throws -> T {
-        try NamespaceThread.run(in: path, body)
+        try NamespaceThread.run(inNetworkNamespace: path, failure: { LabError(namespaceThread: $0, path: path) }, body)
     }
 
     /// Removes the namespace file (the namespace itself dies with its last socket), then its lock file.

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// Another process kept committing to nf_tables while spoofguard read or wrote its table, and
 /// every attempt (`NetfilterKernel.attempts`) was interrupted. Names each change it saw.
@@ -18,11 +19,11 @@ public struct ConcurrentChangeError: Error, Sendable, CustomStringConvertible {
     /// generation (ERESTART), flagged a dump as inconsistent (EINTR, NLM_F_DUMP_INTR), or a dump
     /// lost its table or set (ENOENT) while the generation moved.
     static func isCausedByChange(_ error: NetlinkError, generationMoved: Bool) -> Bool {
-        error.errno == ERESTART || error.errno == EINTR || (error.errno == ENOENT && generationMoved)
+        error.errno == .restart || error.errno == .interrupted || (error.errno == .noSuchFileOrDirectory && generationMoved)
     }
 
     static func describe(_ error: NetlinkError, from start: UInt32, to now: UInt32) -> String {
-        let what = switch error.errno {
+        let what = switch error.errno.rawValue {
         case ENOENT: "the object was deleted while being read"
         case EINTR: "the dump was interrupted by a commit"
         default: "a commit came between reading and writing"

@@ -1,5 +1,6 @@
 internal import CNetfilter
 import Glibc
+import SpoofGuard
 
 /// A netlink socket subscribed to one multicast group: RTNLGRP_LINK on NETLINK_ROUTE, or
 /// NFNLGRP_NFTABLES on NETLINK_NETFILTER. Reads whole datagrams, never blocks (poll first).
@@ -43,11 +44,12 @@ final class EventSocket {
     func drain() throws(NetlinkError) -> Drained {
         var messages: [[UInt8]] = []
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            let count = buffer.withUnsafeMutableBytes { buffer in
+                Uninterrupted.call { recv(fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT)) }
+            }
             if count < 0 {
                 switch Glibc.errno {
                 case EAGAIN, EWOULDBLOCK: return .messages(messages)
-                case EINTR: continue
                 case ENOBUFS: return .overflowed(messages)
                 case let error: throw NetlinkError(errno: error, operation: "reading \(label) events")
                 }

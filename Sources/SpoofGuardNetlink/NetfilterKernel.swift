@@ -266,7 +266,7 @@ public final class NetfilterKernel {
             try settle(at: generation)
             return true
         } catch {
-            if error.errno == ERESTART { return false }
+            if error.errno == .restart { return false }
             throw error
         }
     }

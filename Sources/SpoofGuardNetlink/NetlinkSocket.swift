@@ -1,5 +1,6 @@
 internal import CNetfilter
 import Glibc
+import SpoofGuard
 
 /// One reply from the kernel to a batch message: an error (or ACK when `errno` is 0) for `seq`.
 struct NetlinkAck {
@@ -93,11 +94,10 @@ final class NetlinkSocket {
     func drainAcks(operation: String) throws(NetlinkError) -> [NetlinkAck] {
         var acks: [NetlinkAck] = []
         while true {
-            let count = recv(fd, receiveBuffer, Self.receiveSize, Int32(MSG_DONTWAIT))
+            let count = Uninterrupted.call { recv(fd, receiveBuffer, Self.receiveSize, Int32(MSG_DONTWAIT)) }
             if count < 0 {
                 let error = Glibc.errno
                 if error == EAGAIN || error == EWOULDBLOCK { return acks }
-                if error == EINTR { continue }
                 throw NetlinkError(errno: error, operation: operation)
             }
             if count == 0 { return acks }
@@ -118,11 +118,8 @@ final class NetlinkSocket {
         try send(buffer.bytes, operation: operation)
         var done = false
         while !done {
-            let count = recv(fd, receiveBuffer, Self.receiveSize, 0)
-            if count < 0 {
-                if Glibc.errno == EINTR { continue }
-                throw NetlinkError(errno: Glibc.errno, operation: operation)
-            }
+            let count = Uninterrupted.call { recv(fd, receiveBuffer, Self.receiveSize, 0) }
+            if count < 0 { throw NetlinkError(errno: Glibc.errno, operation: operation) }
             var failure: NetlinkError?
             forEachMessage(UnsafeRawBufferPointer(start: receiveBuffer, count: count)) { header, message in
                 guard failure == nil, header.nlmsg_seq == seq else { return }

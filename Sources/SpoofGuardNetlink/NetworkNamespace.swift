@@ -1,5 +1,5 @@
-internal import CNetfilter
 import Glibc
+import SpoofGuardSystem
 
 /// A network namespace given by name (`/run/netns/NAME`, as `ip netns add` creates) or path
 /// (`/proc/PID/ns/net`). spoofguard never switches its own threads: work that must happen
@@ -15,56 +15,26 @@ public struct NetworkNamespace: Sendable, Hashable, CustomStringConvertible {
     public var description: String { path }
 
     /// Runs `body` on a fresh thread that has entered this namespace.
-    func run<T>(_ body: @escaping () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw NetlinkError(errno: Glibc.errno, operation: "opening network namespace \(path)")
-        }
-        defer { close(fd) }
-        return try onFreshThread { () throws(NetlinkError) -> T in
-            guard spoofguard_enter_network_namespace(fd) == 0 else {
-                throw NetlinkError(errno: Glibc.errno, operation: "entering network namespace \(path)", capability: "CAP_SYS_ADMIN")
-            }
-            return try body()
+    func run<T>(_ body: () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
+        try NamespaceThread.run(inNetworkNamespace: path, failure: NetlinkError.init(namespaceThread:), body)
+    }
+}
+
+extension NetlinkError {
+    init(namespaceThread failure: NamespaceThread.Failure) {
+        switch failure {
+        case let .open(path, code): self.init(errno: code.rawValue, operation: "opening network namespace \(path)")
+        case let .enter(path, code):
+            self.init(errno: code.rawValue, operation: "entering network namespace \(path)", capability: "CAP_SYS_ADMIN")
+        case let .startThread(code): self.init(errno: code.rawValue, operation: "starting a thread")
         }
     }
 }
 
 /// Runs `body` inside `namespace` (on a thread that entered it), or here when it is nil.
-func run<T>(in namespace: NetworkNamespace?, _ body: @escaping () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
+func run<T>(in namespace: NetworkNamespace?, _ body: () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
     if let namespace { return try namespace.run(body) }
     return try body()
-}
-
-/// Runs `body` on a new thread and waits for it; the thread (and any namespace it entered) ends with it.
-func onFreshThread<T>(_ body: @escaping () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
-    let work = ThreadWork(body)
-    var thread = pthread_t()
-    let context = Unmanaged<ThreadWorkBase>.passRetained(work).toOpaque()
-    let status = pthread_create(&thread, nil, { raw in
-        Unmanaged<ThreadWorkBase>.fromOpaque(raw!).takeRetainedValue().run()
-        return nil
-    }, context)
-    guard status == 0 else {
-        Unmanaged<ThreadWorkBase>.fromOpaque(context).release()
-        throw NetlinkError(errno: status, operation: "starting a thread")
-    }
-    pthread_join(thread, nil)
-    return try work.result!.get()
-}
-
-/// Non-generic base so that a C thread entry point can call the work.
-private class ThreadWorkBase: @unchecked Sendable {
-    func run() {}
-}
-
-private final class ThreadWork<T>: ThreadWorkBase, @unchecked Sendable {
-    let body: () throws(NetlinkError) -> T
-    var result: Result<T, NetlinkError>?
-    init(_ body: @escaping () throws(NetlinkError) -> T) { self.body = body }
-    override func run() {
-        do { result = .success(try body()) } catch { result = .failure(error) }
-    }
 }
 
 /// Interface names that exist now in the namespace (or the current one).

@@ -47,11 +47,10 @@ final class RouteSocket {
         var messages: [[UInt8]] = []
         var buffer = [UInt8](repeating: 0, count: Self.receiveSize)
         while true {
-            let count = buffer.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if Glibc.errno == EINTR { continue }
-                throw NetlinkError(errno: Glibc.errno, operation: operation)
+            let count = buffer.withUnsafeMutableBytes { buffer in
+                Uninterrupted.call { mnl_socket_recvfrom(socket, buffer.baseAddress, buffer.count) }
             }
+            if count < 0 { throw NetlinkError(errno: Glibc.errno, operation: operation) }
             var offset = 0
             while offset + 16 <= count {
                 let (messageLength, messageType, messageSeq) = buffer.withUnsafeBytes { raw in

@@ -72,6 +72,7 @@ public final class WatchAgent {
                                pollfd(fd: links.fd, events: Int16(POLLIN), revents: 0),
                                pollfd(fd: tables.fd, events: Int16(POLLIN), revents: 0)]
             let timeout = deadline.map { max(0, Self.milliseconds(until: $0)) } ?? -1
+            // A signal ends a wait early: poll again with the deadline recomputed.
             if poll(&descriptors, nfds_t(descriptors.count), timeout) < 0 {
                 if Glibc.errno == EINTR { continue }
                 throw NetlinkError(errno: Glibc.errno, operation: "waiting for events")

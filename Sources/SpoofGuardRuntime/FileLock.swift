@@ -1,4 +1,5 @@
 import Glibc
+import SpoofGuard
 
 /// An open lock file. The lock is `flock`'s: it belongs to the open file description, so a
 /// child that inherits the descriptor holds it too, and the kernel drops it when the last
@@ -16,12 +17,9 @@ public final class FileLock: @unchecked Sendable {
     /// description holds it exclusively (or, for an exclusive request, at all). Taking it again
     /// through the same description succeeds (it is already this one's).
     public func tryLock(shared: Bool = false) throws(RuntimeError) -> Bool {
-        while flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
-            if errno == EWOULDBLOCK { return false }
-            throw RuntimeError.call("flock", "descriptor \(descriptor)", errno)
-        }
-        return true
+        guard Uninterrupted.call({ flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) }) != 0 else { return true }
+        if errno == EWOULDBLOCK { return false }
+        throw RuntimeError.call("flock", "descriptor \(descriptor)", errno)
     }
 
     var identity: FileIdentity? {

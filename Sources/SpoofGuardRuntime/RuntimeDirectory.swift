@@ -1,4 +1,5 @@
 import Glibc
+import SpoofGuard
 
 /// spoofguard's runtime directory (/run/spoofguard unless told otherwise): pending reverts and
 /// the locks of `try` labs. It is opened once, without following a symlink, and checked with
@@ -117,12 +118,8 @@ public final class RuntimeDirectory: @unchecked Sendable {
         }
         guard descriptor >= 0 else { throw RuntimeError.call("creating a temporary file in", path, errno) }
         var failure: RuntimeError?
-        var rest = bytes[...]
-        while !rest.isEmpty && failure == nil {
-            let written = rest.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { failure = RuntimeError.call("writing", path + "/" + temporary, written < 0 ? errno : EIO); break }
-            rest = rest.dropFirst(written)
+        if let code = Uninterrupted.writeAll(descriptor, bytes) {
+            failure = RuntimeError.call("writing", path + "/" + temporary, code)
         }
         if failure == nil && fsync(descriptor) != 0 { failure = RuntimeError.call("fsync", path + "/" + temporary, errno) }
         close(descriptor)
@@ -151,8 +148,7 @@ public final class RuntimeDirectory: @unchecked Sendable {
         var bytes = [UInt8](repeating: 0, count: count)
         var used = 0
         while used < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + used, $0.count - used) }
-            if count < 0 && errno == EINTR { continue }
+            let count = bytes.withUnsafeMutableBytes { Uninterrupted.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: $0[used...])) }
             guard count > 0 else { return nil }
             used += count
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SpoofGuardLab
+import SpoofGuardSystem
 
 /// `spoofguard dry-run --summary` (every packet classified per rule) against `tcpdump -r`
 /// with a BPF filter for loopback sources (a yes/no per packet) over the same capture; beside

@@ -1,5 +1,6 @@
 import Foundation
 import SpoofGuardLab
+import SpoofGuardSystem
 
 /// Wall-clock timing, medians, and running other programs with their output in files
 /// (never pipes, so nothing blocks however much a child writes).

@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardSystem
 
 /// `spoofguard watch` in a private namespace: from an event to the re-applied table (target
 /// ≤ 100 ms), also where the agent binds the ingress chain itself (a kernel without netdev
@@ -59,22 +60,20 @@ enum WatchBenchmark {
 
     /// `spoofguard watch` running in a namespace, its standard error in `log`.
     struct Agent {
-        let process = Process()
+        let pid: pid_t
         let log: String
 
         init(_ context: BenchContext, policy: String, namespace: String, arguments: [String] = []) throws {
             log = context.path("watch-\(namespace).log")
             FileManager.default.createFile(atPath: log, contents: nil)
-            process.executableURL = URL(fileURLWithPath: context.spoofguard)
-            process.arguments = ["watch", policy, "--netns", namespace] + arguments
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            try process.run()
+            pid = try Spawn.start([context.spoofguard, "watch", policy, "--netns", namespace] + arguments,
+                                  standardInput: .inherited, standardOutput: .inherited, standardError: .file(log))
             _ = try awaitActions(after: 0, log: log)
         }
 
         func stop() {
-            process.terminate()
-            process.waitUntilExit()
+            kill(pid, SIGTERM)
+            _ = try? Spawn.wait(pid)
         }
     }
 

@@ -20,7 +20,8 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "Policy file (JSON), or - for standard input.") var policy: String
     @OptionGroup var namespace: NamespaceOption
     @Flag(help: "Let the kernel validate the transaction without committing it (as `nft -c`).") var check = false
-    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
     @Flag(help: "Take over an existing table of the policy's name that spoofguard did not create (it lacks the ownership mark): its contents are replaced and it is marked from then on.")
     var adopt = false
     @Option(help: ArgumentHelp("Restore the previous table (or remove it if there was none) after SECONDS unless `spoofguard confirm` runs first.",
@@ -115,7 +116,7 @@ struct ApplyCommand: ParsableCommand {
     /// Starts the detached `revert-pending` process and waits until it has read the current
     /// tables and recorded the pending state; only then may the apply go ahead. The pending
     /// lock is taken here and handed to that process, which holds it until it ends.
-    func startRevertTimer(table: String, seconds: UInt32) throws -> PendingRevertTimer {
+    func startRevertTimer(table: String, seconds: UInt32) throws -> RevertProcess {
         guard let state = try runtime.pendingRevert(namespace: namespace, table: table, create: true) else {
             preconditionFailure("created when absent")
         }
@@ -134,89 +135,14 @@ struct ApplyCommand: ParsableCommand {
             lock = taken
         }
         var arguments = ["revert-pending", "--table", table, "--seconds", String(seconds),
-                         "--runtime-dir", state.directory.path, "--lock-descriptor", String(Self.lockDescriptorInChild)]
+                         "--runtime-dir", state.directory.path, "--lock-descriptor", String(RevertProcess.lockDescriptor)]
         if let netns = namespace.netns { arguments += ["--netns", netns] }
-        let (pid, line) = try spawnReportingFirstLine(arguments, passing: lock.descriptor, as: Self.lockDescriptorInChild)
-        guard line.hasPrefix("ready") else {
-            // "error CODE MESSAGE" from the timer: its exit code is this command's.
-            let parts = line.split(separator: " ", maxSplits: 2)
-            let code = parts.count == 3 && parts[0] == "error" ? Int32(parts[1]) : nil
-            let message = (parts.count == 3 ? String(parts[2]) : line).filter { !$0.isNewline }
+        let started = try exitingOnRuntimeError { () throws(RuntimeError) in try RevertProcess.start(arguments, lock: lock, state: state) }
+        if case let .failed(code, message) = started.report {
+            // The timer's exit code is this command's.
             printError("spoofguard: could not start the revert timer, nothing applied: \(message.terminalEscaped)")
             throw ExitCode(code ?? ExitCode.osError.rawValue)
         }
-        return PendingRevertTimer(state: state, pid: pid)
+        return started.process
     }
-
-    static let lockDescriptorInChild: Int32 = 3
-}
-
-struct PendingRevertTimer {
-    var state: PendingRevert
-    /// This process's own child, unreaped: its pid cannot have been reused.
-    var pid: Int32
-
-    func cancel() {
-        if state.claim() { kill(pid, SIGTERM) }
-    }
-}
-
-/// Starts this executable again with `arguments` (stdin and stderr on /dev/null, stdout on a
-/// pipe, `passing` as descriptor `as`, nothing else open) and reads the pipe until the child
-/// closes it. Returns the child's pid and what it wrote.
-func spawnReportingFirstLine(_ arguments: [String], passing descriptor: Int32, as target: Int32) throws -> (pid: pid_t, output: String) {
-    var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let length = readlink("/proc/self/exe", &path, path.count - 1)
-    guard length > 0 else { throw POSIXFailure(call: "readlink /proc/self/exe", code: errno) }
-    let executable = String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    var ends: [Int32] = [-1, -1]
-    guard pipe(&ends) == 0 else { throw POSIXFailure(call: "pipe", code: errno) }
-    // Neither end may leak into the child beyond the dup2 onto its stdout.
-    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    // The timer outlives this process: it must not keep any other descriptor open (a pipe this
-    // process inherited would make whoever reads it wait for the timer to end). dup2 clears
-    // FD_CLOEXEC on the copy it makes.
-    closeInheritedDescriptors(&actions, except: [descriptor, target])
-    if descriptor == target {
-        // dup2 onto itself may leave FD_CLOEXEC set: clear it here instead.
-        _ = fcntl(descriptor, F_SETFD, 0)
-    } else {
-        posix_spawn_file_actions_adddup2(&actions, descriptor, target)
-    }
-    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-    close(ends[1])
-    defer { close(ends[0]) }
-    guard spawned == 0 else { throw POSIXFailure(call: "posix_spawn \(executable)", code: spawned) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(ends[0], $0.baseAddress, $0.count) }
-        if count < 0 && errno == EINTR { continue }
-        guard count > 0 else { break }
-        bytes += chunk[0..<count]
-    }
-    return (pid, String(decoding: bytes, as: UTF8.self))
-}
-
-/// Adds a close action for every descriptor above 2 open now (read from /proc/self/fd), so that
-/// the child holds nothing but its standard streams. (glibc's addclosefrom_np is not visible to Swift.)
-func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t, except kept: Set<Int32>) {
-    guard let listing = opendir("/proc/self/fd") else { return }
-    let own = dirfd(listing)
-    var descriptors: [Int32] = []
-    while let entry = readdir(listing) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if let fd = Int32(name), fd > 2, fd != own { descriptors.append(fd) }
-    }
-    closedir(listing)
-    for fd in descriptors where !kept.contains(fd) { posix_spawn_file_actions_addclose(&actions, fd) }
 }

@@ -11,15 +11,17 @@ struct AuditCommand: ParsableCommand {
             Reads the namespace (links, default routes, receive-path sysctls, every nftables base chain, \
             spoofguard's table, iptables-legacy tables) without changing anything, proves the loaded table \
             on every live interface, and reports findings with a class, severity, why and fix. With POLICY, \
-            the interfaces are classified by its patterns and drift from it is reported. Exit status 0 \
+            the interfaces are classified by its patterns, drift from it is reported, and the table read \
+            is the one it names (--table applies without POLICY). Exit status 0 \
             when no finding is an error, 1 otherwise.
             """)
 
     @Argument(help: "Policy file (JSON) the host should follow, or - for standard input; optional.") var policy: String?
-    @Option(help: "Name of spoofguard's table when no POLICY is given.") var table = Policy.defaultTable
+    @OptionGroup var tableOption: TableOption
     @OptionGroup var namespace: NamespaceOption
-    @Flag(help: "Print JSON (as --format json).") var json = false
-    @Option(help: "Output: text, json, or prometheus (node_exporter textfile-collector metrics).") var format: StatusCommand.StatusFormat = .text
+    @OptionGroup var output: ReportFormatOption
+
+    var table: String { tableOption.table }
 
     func run() throws {
         let loaded = try policy.map(loadPolicyOrExit)
@@ -30,7 +32,7 @@ struct AuditCommand: ParsableCommand {
             throw KernelFailure.exit(for: error)
         }
         let report = Audit.run(snapshot, policy: loaded)
-        switch json ? .json : format {
+        switch output.selected {
         case .prometheus: print(report.prometheus, terminator: "")
         case .json: print(report.json.serialized)
         case .text: print(report.text)

@@ -19,8 +19,8 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "The policy file, or - for standard input.")
     var policy: String
 
-    @Flag(help: "Print the result as JSON on standard output.")
-    var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
 
     func run() throws {
         let source = policy == "-" ? "<stdin>" : policy

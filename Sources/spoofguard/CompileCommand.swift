@@ -29,8 +29,15 @@ struct CompileCommand: ParsableCommand {
     @Argument(help: "The policy file, or - for standard input.")
     var policy: String
 
-    @Option(help: "Output format: nft (for nft -f) or json (for nft -j -f).")
-    var format: Format = .nft
+    @Option(name: .customLong("format"), help: "Output format: nft (for nft -f; the default) or json (for nft -j -f; the same as --json).")
+    var chosenFormat: Format?
+    @OptionGroup var jsonOption: JSONOption
+
+    var format: Format { jsonOption.json ? .json : chosenFormat ?? .nft }
+
+    func validate() throws {
+        if jsonOption.json && chosenFormat == .nft { throw ValidationError("--json and --format nft exclude each other") }
+    }
 
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var output: String?

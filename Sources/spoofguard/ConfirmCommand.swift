@@ -14,11 +14,14 @@ struct ConfirmCommand: ParsableCommand {
             stale, and removed.
             """)
 
-    @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
+    @OptionGroup var tableOption: TableOption
     @OptionGroup var namespace: NamespaceOption
     @OptionGroup var runtime: RuntimeDirectoryOption
-    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var output: JSONOption
 
+
+    var table: String { tableOption.table }
+    var json: Bool { output.json }
     struct Report: Encodable {
         var table: String
         var confirmed: Bool

@@ -10,7 +10,8 @@ struct DiffCommand: ParsableCommand {
 
     @Argument(help: "Policy file (JSON), or - for standard input.") var policy: String
     @OptionGroup var namespace: NamespaceOption
-    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
     @OptionGroup var runtime: RuntimeDirectoryOption
 
     struct Output: Encodable {

@@ -34,8 +34,8 @@ struct DryRunCommand: ParsableCommand {
     @Flag(help: "Print only the totals.")
     var summary = false
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
 
     @Flag(help: "Skip bad records (each named on standard error, counted in the totals) instead of stopping at the first.")
     var skipBad = false

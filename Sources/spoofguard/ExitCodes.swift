@@ -1,4 +1,8 @@
 import ArgumentParser
+import SpoofGuard
+import SpoofGuardLab
+import SpoofGuardNetlink
+import SpoofGuardRuntime
 
 /// The exit codes scripts rely on (DESIGN.md, sysexits.h where one fits). Every subcommand
 /// uses these names rather than numbers.
@@ -17,6 +21,31 @@ extension ExitCode {
     static let osError = ExitCode(71)
     /// EX_NOPERM: needs CAP_NET_ADMIN.
     static let noPermission = ExitCode(77)
+}
+
+extension KernelFailure {
+    /// The one mapping from a failure of the kernel, lab or runtime layer to the exit code scripts
+    /// see. It decides on types and on the typed errno (`Errno`), never on message text: 77 without
+    /// the capability (EPERM, EACCES), 69 when the kernel refuses or lacks nf_tables or a feature,
+    /// another tool owns the table or kept changing nf_tables, 65 when the policy cannot be
+    /// expressed for the kernel, 71 when a system call fails.
+    static func exitCode(for error: any Error) -> ExitCode {
+        switch error {
+        case let error as NetlinkError:
+            if error.isPermissionDenied { return .noPermission }
+            return error.isMissingNfTables || error.isKernelReply ? .unavailable : .osError
+        case let error as LabError:
+            return error.isPermissionDenied ? .noPermission : .osError
+        case let error as RuntimeError:
+            return ExitCode(error.exitCode)
+        case is LinearizeError:
+            return .invalidData
+        case is ApplyError, is MissingKernelFeatureError, is ForeignTableError, is ConcurrentChangeError, is DelinearizeError:
+            return .unavailable
+        default:
+            return .osError
+        }
+    }
 }
 
 /// The root command's discussion lists these; keep the two in step.

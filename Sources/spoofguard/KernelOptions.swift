@@ -17,41 +17,29 @@ struct NamespaceOption: ParsableArguments {
     }
 }
 
-/// Kernel and OS failures as sysexits codes, with a message that says what to do:
-/// 77 without the capability, 69 when the kernel refuses or lacks nf_tables, 71 when a
-/// system call fails, 65 when the policy cannot be expressed for the kernel.
+/// Reports a kernel or OS failure with a message that says what to do, and returns its exit
+/// code (`exitCode(for:)`).
 enum KernelFailure {
     static func exit(for error: Error) -> ExitCode {
         switch error {
         case let error as NetlinkError:
             printError("spoofguard: \(error)")
-            if error.isPermissionDenied { return ExitCode.noPermission }
-            if error.isMissingNfTables {
+            if !error.isPermissionDenied && error.isMissingNfTables {
                 printError("spoofguard: this kernel has no nf_tables support: load it with `modprobe nf_tables` (CONFIG_NF_TABLES)")
-                return ExitCode.unavailable
             }
-            return error.isKernelReply ? ExitCode.unavailable : ExitCode.osError
         case let error as ApplyError:
             printError("spoofguard: \(error)")
             if case let .readBackDiffers(expected, loaded, _) = error {
                 for line in RulesetDiff(expected: expected, loaded: loaded).lines { printError("  \(line)") }
             }
-            return ExitCode.unavailable
-        case let error as LinearizeError:
-            printError("spoofguard: \(error)")
-            return ExitCode.invalidData
-        // The kernel lacks a feature, a table of that name is another tool's, or another process
-        // kept changing nf_tables: each says what to do in its own message.
-        case is MissingKernelFeatureError, is ForeignTableError, is ConcurrentChangeError:
-            printError("spoofguard: \(error)")
-            return ExitCode.unavailable
         case let error as DelinearizeError:
             printError("spoofguard: the loaded table holds something spoofguard did not write: \(error)")
-            return ExitCode.unavailable
         default:
+            // The others (a missing kernel feature, another tool's table, concurrent changes, a
+            // policy the kernel cannot express, a failed call) each say what to do in their message.
             printError("spoofguard: \(error)")
-            return ExitCode.osError
         }
+        return exitCode(for: error)
     }
 }
 

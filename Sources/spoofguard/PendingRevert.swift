@@ -70,12 +70,6 @@ func exitingOnRuntimeError<T>(_ body: () throws(RuntimeError) -> T) throws -> T 
     }
 }
 
-struct POSIXFailure: Error, CustomStringConvertible {
-    var call: String
-    var code: Int32
-    var description: String { "\(call): \(String(cString: strerror(code)))" }
-}
-
 /// The restore a pending revert performs: the tables as they were, or none at all.
 enum Revert {
     /// Puts `previous` back: re-applies it, or deletes the tables when there were none. The

@@ -33,12 +33,5 @@ func printError(_ text: String) {
 /// Writes all of `text` to `fd` (pipes may take it in parts); the errno that stopped it, if any.
 @discardableResult
 func writeAll(_ fd: Int32, _ text: String) -> Int32? {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { return written < 0 ? errno : EIO }
-        bytes = bytes.dropFirst(written)
-    }
-    return nil
+    Uninterrupted.writeAll(fd, text.utf8)
 }

@@ -13,14 +13,17 @@ struct RemoveCommand: ParsableCommand {
         earlier spoofguard (no mark, but exactly what spoofguard compiles) is removed with a note.
         """)
 
-    @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
+    @OptionGroup var tableOption: TableOption
     @OptionGroup var namespace: NamespaceOption
-    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var output: JSONOption
     @Flag(help: "Delete the table even though spoofguard did not create it (it lacks the ownership mark).") var adopt = false
     @Flag(help: "Keep what a pending `apply --revert-after` loaded (as `spoofguard confirm` does) and remove it; without this, remove refuses while a revert is pending.")
     var confirm = false
     @OptionGroup var runtime: RuntimeDirectoryOption
 
+
+    var table: String { tableOption.table }
+    var json: Bool { output.json }
     struct Report: Encodable {
         var table: String
         var removed: [String]

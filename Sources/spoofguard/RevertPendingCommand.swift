@@ -49,15 +49,11 @@ struct RevertPendingCommand: ParsableCommand {
             try pending.write(.init(process: me, table: table, netns: namespace.netns, namespace: pending.namespace,
                                     deadline: deadline.formatted(.iso8601), previous: NftTextRenderer.listing(previous)))
         } catch {
-            let code: Int32 = switch error {
-            case let error as RuntimeError: error.exitCode
-            case let error as NetlinkError: error.isPermissionDenied ? ExitCode.noPermission.rawValue : ExitCode.unavailable.rawValue
-            default: ExitCode.osError.rawValue
-            }
-            writeAll(STDOUT_FILENO, "error \(code) \(error)\n")
+            let code = KernelFailure.exitCode(for: error).rawValue
+            writeAll(STDOUT_FILENO, RevertProcess.Report.errorLine(exitCode: code, message: "\(error)") + "\n")
             throw ExitCode(code)
         }
-        writeAll(STDOUT_FILENO, "ready\n")
+        writeAll(STDOUT_FILENO, RevertProcess.Report.readyLine + "\n")
         // Nobody reads on: the parent has gone and its pipe would raise SIGPIPE.
         let null = open("/dev/null", O_RDWR)
         dup2(null, STDIN_FILENO); dup2(null, STDOUT_FILENO); dup2(null, STDERR_FILENO)

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SpoofGuard
 
 /// Standard output through one buffer written with write(2): a million verdict lines printed
 /// one `print` at a time would spend more time in stdio than in evaluation.
@@ -39,13 +40,5 @@ struct StandardOutputBuffer {
 }
 
 private func writeToStandardOutput(_ bytes: UnsafeRawBufferPointer) {
-    var offset = 0
-    while offset < bytes.count {
-        let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0 {
-            if errno == EINTR { continue }
-            return
-        }
-        offset += written
-    }
+    Uninterrupted.writeAll(STDOUT_FILENO, bytes)
 }

@@ -8,15 +8,12 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show spoofguard's loaded table: hooks, guarded interfaces and prefixes, counters.",
         discussion: "Address sets are named, not listed, unless --elements: the kernel's dump of a large interval set is slow (quadratic in its size).")
 
-    @Option(help: "Name of spoofguard's table.") var table = "spoofguard"
+    @OptionGroup var tableOption: TableOption
     @OptionGroup var namespace: NamespaceOption
-    @Flag(help: "Print JSON (as --format json).") var json = false
-    @Option(help: "Output: text, json, or prometheus (node_exporter textfile-collector metrics).") var format: StatusFormat = .text
+    @OptionGroup var output: ReportFormatOption
     @Flag(help: "List the elements of the address sets too (guarded prefixes); slow for large sets.") var elements = false
 
-    enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json, prometheus
-    }
+    var table: String { tableOption.table }
 
     func run() throws {
         var status: LoadedGuard
@@ -30,11 +27,11 @@ struct StatusCommand: ParsableCommand {
         } catch {
             throw KernelFailure.exit(for: error)
         }
-        if format == .prometheus {
+        if output.selected == .prometheus {
             print(PrometheusMetrics.render(status, table: table, families: NetfilterKernel.managedFamilies.map(\.rawValue)), terminator: "")
             return
         }
-        if json || format == .json {
+        if output.selected == .json {
             try printJSON(status)
             return
         }

@@ -38,8 +38,8 @@ struct TryCommand: ParsableCommand {
     @Option(help: "Seed for the random packets (printed, so a run can be replayed).")
     var seed: UInt64?
 
-    @Flag(help: "Print the result as JSON on standard output.")
-    var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
 
     func validate() throws {
         guard (1...Self.maximumCount).contains(count) else {
@@ -65,12 +65,9 @@ struct TryCommand: ParsableCommand {
             outcome = try TrySession(policy: loaded).run(packets: given, count: count, seed: seed,
                                                          driver: NetlinkRulesetDriver(),
                                                          predictor: Fate.evaluatorPredictions)
-        } catch let error as LabError {
-            printError("spoofguard try: \(error)")
-            throw error.isPermissionDenied ? ExitCode.noPermission : ExitCode.osError
         } catch {
             printError("spoofguard try: \(error)")
-            throw "\(error)".contains("Operation not permitted") ? ExitCode.noPermission : ExitCode.unavailable
+            throw KernelFailure.exitCode(for: error)
         }
         if json {
             let encoder = JSONEncoder()

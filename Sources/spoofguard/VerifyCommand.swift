@@ -16,8 +16,8 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The policy file, or - for standard input.")
     var policy: String
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
 
     func run() throws {
         let loaded = try loadPolicyOrExit(policy)

@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardTestSupport
 import Testing
 
 /// `spoofguard apply POLICY` against `nft -f` of the same ruleset, both as processes, in fresh

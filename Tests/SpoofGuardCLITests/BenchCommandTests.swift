@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardTestSupport
 import Testing
 
 /// Smoke test of `spoofguard-bench --quick --rounds 1` (built beside `spoofguard`): it runs
@@ -11,23 +12,9 @@ struct BenchCommandTests {
 
     @Test func quickRunPrintsEveryTable() throws {
         let bench = try #require(Self.benchPath, "spoofguard-bench was not built beside spoofguard")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bench)
-        process.arguments = ["--quick", "--rounds", "1"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["SPOOFGUARD_BINARY"] = BuiltBinary.path
-        process.environment = environment
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("spoofguard-bench-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(text)")
+        let outcome = try TestProcess.run(["SPOOFGUARD_BINARY=\(BuiltBinary.path ?? "")", bench, "--quick", "--rounds", "1"])
+        let text = outcome.output + outcome.error
+        #expect(outcome.status == 0, "\(text)")
         #expect(text.contains("Machine: "))
         for title in ["### dry-run vs BPF", "### apply vs nft", "### compile", "### data-plane cost per packet", "### verify", "### audit", "### watch agent", "### scale", "### unchanged"] {
             #expect(text.contains(title), "missing \(title)")

@@ -1,5 +1,6 @@
 import Foundation
 import SpoofGuardLab
+import SpoofGuardSystem
 import Testing
 
 /// Inputs that never end, and counts nobody meant (issue 19, item 3): a clear error and a

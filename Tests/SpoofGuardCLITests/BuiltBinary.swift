@@ -1,5 +1,6 @@
 import Foundation
 import SpoofGuardLab
+import SpoofGuardSystem
 
 /// Runs the `spoofguard` executable that `swift build` put next to this test bundle.
 enum BuiltBinary {

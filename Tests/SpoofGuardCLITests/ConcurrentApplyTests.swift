@@ -59,26 +59,16 @@ struct ConcurrentApplyTests {
 
     /// Starts every command before waiting for any.
     static func simultaneously(_ commands: [[String]]) throws -> [KernelCommandTests.Outcome] {
-        var running: [(Process, URL, URL)] = []
-        for command in commands {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: command[0])
-            process.arguments = Array(command.dropFirst())
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("sg-c-\(UUID().uuidString).out")
-            let err = FileManager.default.temporaryDirectory.appendingPathComponent("sg-c-\(UUID().uuidString).err")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            process.standardError = try FileHandle(forWritingTo: err)
-            running.append((process, out, err))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sg-c-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let running = try commands.indices.map { index in
+            try BackgroundProcess(commands[index], standardOutput: "\(directory)/\(index).out", standardError: "\(directory)/\(index).err")
         }
-        for (process, _, _) in running { try process.run() }
-        return try running.map { process, out, err in
-            process.waitUntilExit()
-            defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
-            return KernelCommandTests.Outcome(status: process.terminationStatus,
-                                              output: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                                              error: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        return try running.indices.map { index in
+            KernelCommandTests.Outcome(status: try running[index].wait(),
+                                       output: (try? String(contentsOfFile: "\(directory)/\(index).out", encoding: .utf8)) ?? "",
+                                       error: (try? String(contentsOfFile: "\(directory)/\(index).err", encoding: .utf8)) ?? "")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SpoofGuardLab
+import SpoofGuardSystem
 import Testing
 import SpoofGuardTestSupport
 
@@ -7,42 +8,17 @@ import SpoofGuardTestSupport
 /// namespace (`--netns` or `ip netns exec`), never the host's.
 @Suite(.serialized, .kernel)
 struct KernelCommandTests {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var error: String
-    }
+    typealias Outcome = TestProcess.Outcome
+    typealias Namespace = TestNamespace
 
     static var binary: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spoofguard").path
     }
 
-    /// Runs `arguments` through /usr/bin/env (so `NAME=value` may come first) with `ChildProcess`:
-    /// posix_spawn, output in files. Foundation's Process and Pipe crashed here now and then
-    /// (`readDataToEndOfFile` raising EINTR through a `try!` inside FileHandle).
+    /// Runs `arguments` through the tests' one process runner.
     @discardableResult
     static func execute(_ arguments: [String], input: String? = nil) throws -> Outcome {
-        let child = try ChildProcess.run(["/usr/bin/env"] + arguments, standardInput: input.map { Array($0.utf8) })
-        return Outcome(status: child.status, output: child.standardOutput, error: child.standardError)
-    }
-
-    /// A namespace made with `ip netns add`, deleted when released.
-    final class Namespace {
-        nonisolated(unsafe) static var counter = 0
-        let name: String
-        init() throws {
-            Self.counter += 1
-            name = "sg-cli-\(getpid())-\(Self.counter)-\(UInt32.random(in: 0...UInt32.max))"
-            try #require(try execute(["ip", "netns", "add", name]).status == 0)
-        }
-        deinit { _ = try? execute(["ip", "netns", "del", name]) }
-
-        func nft(_ arguments: String..., input: String? = nil) throws -> Outcome {
-            try execute(["ip", "netns", "exec", name, "nft"] + arguments, input: input)
-        }
-        func spoofguard(_ arguments: String...) throws -> Outcome {
-            try execute([KernelCommandTests.binary] + arguments + ["--netns", name])
-        }
+        try TestProcess.run(arguments, input: input)
     }
 
     /// A table spoofguard owns (its mark) beside another tool's.
@@ -124,5 +100,15 @@ struct KernelCommandTests {
             #expect(outcome.error.contains("CAP_NET_ADMIN"))
         }
         #expect(try ns.nft("list", "ruleset").output == before)
+    }
+}
+
+extension TestNamespace {
+    func nft(_ arguments: String..., input: String? = nil) throws -> KernelCommandTests.Outcome {
+        try execute(["nft"] + arguments, input: input)
+    }
+
+    func spoofguard(_ arguments: String...) throws -> KernelCommandTests.Outcome {
+        try KernelCommandTests.execute([KernelCommandTests.binary] + arguments + ["--netns", name])
     }
 }

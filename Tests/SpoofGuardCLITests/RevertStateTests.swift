@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SpoofGuardTestSupport
 import Testing
 
 /// The pending-revert state against a hostile or unlucky runtime directory (issue 19, item 2):
@@ -8,24 +9,13 @@ import Testing
 extension RevertAfterTests {
     /// A sleeping process standing for an unrelated process whose pid a record may name.
     final class Bystander {
-        let process = Process()
-        init() throws {
-            // SIGTERM unblocked and at its default: the test runner's threads block signals, and
-            // the child inherits that mask, so a wrongly sent SIGTERM would otherwise go unseen.
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = ["-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_DFL); "
-                                 + "signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM]); time.sleep(300)"]
-            // Not the test runner's output: an orphaned sleep would hold it open.
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-        }
-        var pid: Int32 { process.processIdentifier }
+        // The runner starts it with no signal blocked and its output on /dev/null (an orphaned
+        // sleep would hold the test runner's open); ended and reaped on release.
+        let process: BackgroundProcess
+        init() throws { process = try BackgroundProcess(["/usr/bin/sleep", "300"]) }
+        var pid: Int32 { process.pid }
         /// Running, not a zombie.
-        var isAlive: Bool {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
-            return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
-        }
+        var isAlive: Bool { process.isAlive }
     }
 
     /// Rewrites the pid in the pending record, as someone who can write the directory might.

@@ -1,5 +1,6 @@
 import Foundation
 import SpoofGuardLab
+import SpoofGuardSystem
 import Testing
 import SpoofGuardTestSupport
 
@@ -22,20 +23,15 @@ struct TryLabOwnershipTests {
     /// A SIGKILLed `try` leaves its lab; the next `try` takes its abandoned locks and removes it.
     @Test func aKilledTrysLabIsSweptByTheNext() throws {
         guard let binary = BuiltBinary.path else { throw BuiltBinary.MissingBinary() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["try", BuiltBinary.packageRoot.appendingPathComponent("Examples/router.json").path, "--count", "1000000"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let prefix = "\(LabNamespace.labPrefix)\(process.processIdentifier)-"
+        let process = try BackgroundProcess([binary, "try", BuiltBinary.packageRoot.appendingPathComponent("Examples/router.json").path, "--count", "1000000"])
+        let prefix = "\(LabNamespace.labPrefix)\(process.pid)-"
         var labs: [String] = []
         for _ in 0..<200 where labs.count < 2 {
             usleep(50_000)
             labs = ((try? FileManager.default.contentsOfDirectory(atPath: LabNamespace.directory)) ?? []).filter { $0.hasPrefix(prefix) }
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.kill(SIGKILL)
+        try process.wait()
         #expect(labs.count == 2, "the killed try had built \(labs)")
         let next = try ChildProcess.run([binary, "try", "Examples/router.json", "--count", "20", "--seed", "1"], directory: BuiltBinary.packageRoot.path)
         #expect(next.status == 0, "\(next.standardError)")

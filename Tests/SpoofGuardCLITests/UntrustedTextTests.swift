@@ -1,5 +1,6 @@
 import Foundation
 import SpoofGuardLab
+import SpoofGuardSystem
 import Testing
 
 /// Bytes from policies, packets and file names reach the terminal escaped, and JSON output

@@ -52,12 +52,7 @@ struct WatchCommandTests {
         let log = scratch.appendingPathComponent("watch.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
 
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: binary)
-        agent.arguments = ["watch", policy.path, "--netns", ns.name]
-        agent.standardError = try FileHandle(forWritingTo: log)
-        try agent.run()
-        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+        let agent = try BackgroundProcess([binary, "watch", policy.path, "--netns", ns.name], standardError: log.path)
         #expect(try Self.awaitAction(after: 0, in: log).first?.contains("(start)") == true)
 
         let events: [(String, [String])] = [
@@ -81,9 +76,8 @@ struct WatchCommandTests {
         // Its own applies never triggered another: one action per event, plus the start.
         #expect(Self.actions(log).count == events.count + 1, "\(Self.actions(log))")
 
-        kill(agent.processIdentifier, SIGTERM)
-        agent.waitUntilExit()
-        #expect(agent.terminationReason == .exit && agent.terminationStatus == 0)
+        agent.kill(SIGTERM)
+        #expect(try agent.wait() == 0)
         #expect(try ns.nft("list", "table", "inet", "spoofguard").status == 0, "SIGTERM leaves the table")
     }
 }

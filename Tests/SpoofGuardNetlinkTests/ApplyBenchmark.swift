@@ -1,6 +1,7 @@
 import Foundation
 import SpoofGuard
 import SpoofGuardNetlink
+import SpoofGuardTestSupport
 import Testing
 
 /// Apply wall time against `nft -f` of the same ruleset text, side by side, in fresh private

@@ -1,5 +1,6 @@
 import Glibc
 import SpoofGuardNetlink
+import SystemPackage
 import Testing
 
 @Suite struct NetlinkErrorTests {
@@ -23,6 +24,14 @@ import Testing
             #expect(netAdmin.description.contains("needs CAP_NET_ADMIN: run it with sudo (or, for testing, inside `unshare -Urn`)"))
             #expect(setns.description.contains("this needs CAP_SYS_ADMIN"))
         }
+    }
+
+    /// The errno is typed: callers decide on the value, and EACCES counts as EPERM does.
+    @Test func theErrnoIsTypedAndBothPermissionErrorsCount() {
+        #expect(NetlinkError(errno: EPERM, operation: "x").errno == .notPermitted)
+        #expect(NetlinkError(errno: Errno.permissionDenied, operation: "x").isPermissionDenied)
+        #expect(!NetlinkError(errno: ENOENT, operation: "x").isPermissionDenied)
+        #expect(NetlinkError(errno: ERESTART, operation: "x").errnoName == "ERESTART")
     }
 
     @Test func classifiesOutcomeUnknownAndMissingNfTables() {

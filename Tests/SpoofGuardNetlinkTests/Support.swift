@@ -2,25 +2,11 @@ import Foundation
 import SpoofGuard
 import SpoofGuardNetlink
 import Testing
+import SpoofGuardTestSupport
 
-/// A private network namespace (`ip netns add sg-test-PID-N`) deleted again when released.
-/// The test process itself never leaves the host namespace: the library opens its socket on
-/// a thread that enters this one, and `nft` runs through `ip netns exec`.
-final class TestNamespace {
-    nonisolated(unsafe) static var counter = 0
-    static let lock = NSLock()
-    let name: String
-
-    init() throws {
-        Self.lock.lock()
-        Self.counter += 1
-        name = "sg-test-\(getpid())-\(Self.counter)"
-        Self.lock.unlock()
-        try run("ip", "netns", "add", name)
-    }
-
-    deinit { _ = try? run("ip", "netns", "del", name) }
-
+/// The tests' one namespace helper (SpoofGuardTestSupport), seen from the library: the library
+/// opens its socket on a thread that enters it, and `nft` runs through `ip netns exec`.
+extension TestNamespace {
     var namespace: NetworkNamespace { NetworkNamespace(nameOrPath: name) }
 
     func kernel() throws -> NetfilterKernel { try NetfilterKernel(namespace: namespace) }
@@ -37,38 +23,13 @@ final class TestNamespace {
     }
 }
 
-struct CommandFailed: Error, CustomStringConvertible {
-    var command: [String]
-    var status: Int32
-    var output: String
-    var description: String { "\(command.joined(separator: " ")) exited \(status): \(output)" }
-}
-
 @discardableResult
 func run(_ arguments: String...) throws -> String { try run(arguments) }
 
+/// Runs a tool that must succeed (through the tests' one process runner): its standard output.
 @discardableResult
 func run(_ arguments: [String], input: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    let inputPipe = Pipe()
-    if input != nil { process.standardInput = inputPipe }
-    try process.run()
-    if let input {
-        inputPipe.fileHandleForWriting.write(Data(input.utf8))
-        try inputPipe.fileHandleForWriting.close()
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else {
-        throw CommandFailed(command: arguments, status: process.terminationStatus, output: text)
-    }
-    return text
+    try TestProcess.succeed(arguments, input: input)
 }
 
 let isRoot = getuid() == 0

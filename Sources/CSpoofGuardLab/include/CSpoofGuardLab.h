@@ -1,13 +1,10 @@
 #ifndef SPOOFGUARD_CSPOOFGUARDLAB_H
 #define SPOOFGUARD_CSPOOFGUARDLAB_H
 // The few system calls the kernel lab needs that Swift's Glibc module does not expose
-// (setns, AF_PACKET with sockaddr_ll, IP_FREEBIND binds). Each returns 0 / a descriptor,
+// (AF_PACKET with sockaddr_ll, IP_FREEBIND binds; setns is SpoofGuardSystem's). Each returns 0 / a descriptor,
 // or -errno.
 #include <stddef.h>
 #include <stdint.h>
-
-/// Moves the calling thread (only) into the network namespace open at `fd`.
-int sg_lab_enter_network_namespace(int fd);
 
 /// An AF_PACKET SOCK_RAW socket bound to `ifindex` that sends whole Ethernet frames and
 /// receives nothing (protocol 0). The socket stays in the namespace it was created in.
@@ -23,10 +20,6 @@ int sg_lab_send_udp(int family, const uint8_t *source, uint16_t source_port,
 /// A UDP socket bound to [::]:port (dual-stack, so IPv4 too), with a small receive buffer.
 /// Keeps datagrams to that port from drawing ICMP "port unreachable" answers.
 int sg_lab_udp_listener(uint16_t port);
-
-/// posix_spawn_file_actions_addchdir_np (glibc ≥ 2.29), which Swift's Glibc module does not
-/// expose: the child changes to `path` before exec. `actions` is a posix_spawn_file_actions_t *.
-int sg_lab_spawn_actions_add_chdir(void *actions, const char *path);
 
 /// Detaches and removes a bind-mounted namespace file (what `ip netns delete` does).
 /// Safe to call from a signal-handling context: two system calls, no allocation.

@@ -109,11 +109,10 @@ final class PacketInputBytes: @unchecked Sendable {
         guard let mapping, mapping != MAP_FAILED else { throw openError(displayName, errno) }
         var used = 0
         while used < capacity {
-            let count = read(descriptor, mapping + used, capacity - used)
+            let count = Uninterrupted.read(descriptor, into: UnsafeMutableRawBufferPointer(start: mapping + used, count: capacity - used))
             if count == 0 { break }
             if count < 0 {
                 let code = errno
-                if code == EINTR { continue }
                 munmap(mapping, capacity)
                 throw openError(displayName, code)
             }

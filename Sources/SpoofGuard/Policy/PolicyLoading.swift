@@ -29,25 +29,9 @@ extension Policy {
     /// Reads at most `maximumSize + 1` bytes so that an oversized input is detected without
     /// reading all of it.
     static func readAll(_ descriptor: Int32, source: String) throws(PolicyError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        let chunkSize = 64 * 1024
-        let finished = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunkSize) { chunk -> Int32? in
-            while bytes.count <= maximumSize {
-                let count = read(descriptor, chunk.baseAddress!, chunkSize)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                if count == 0 { return 0 }
-                bytes.append(contentsOf: chunk[..<count])
-            }
-            return nil
-        }
-        switch finished {
-        case 0?: return bytes
-        case let code?: throw unreadable(source, errno: code, action: "cannot read")
-        case nil: break
-        }
+        let read = Uninterrupted.readToEnd(descriptor, limit: maximumSize)
+        if let code = read.errno { throw unreadable(source, errno: code, action: "cannot read") }
+        if read.bytes.count <= maximumSize { return read.bytes }
         throw PolicyError(source: source, kind: .tooLarge, problems: [PolicyProblem(
             path: "$", message: "is larger than \(maximumSize >> 20) MiB; a policy is a small JSON object (is this the right file?)")])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardTestSupport
 import SpoofGuard
 
 /// Runs system tools (tcpdump, unshare) for oracle tests. Nothing here touches the host's
@@ -19,18 +20,8 @@ enum ExternalTools {
 
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path(tool) ?? tool)
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        let outcome = try TestProcess.run([path(tool) ?? tool] + arguments)
+        return (outcome.status, outcome.output, outcome.error)
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardTestSupport
 import Testing
 @testable import SpoofGuard
 
@@ -26,12 +27,9 @@ struct PacketFileTests {
 
         let fifo = directory.appendingPathComponent("fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
-        writer.arguments = ["-c", "cat \"$0\" > \"$1\"", file.path, fifo]
-        try writer.run()
+        let writer = try BackgroundProcess(["/bin/sh", "-c", "cat \"$0\" > \"$1\"", file.path, fifo])
         let fromPipe = try PacketSource.read(contentsOf: fifo, overrideInterface: "wan0")
-        writer.waitUntilExit()
+        try writer.wait()
         #expect(fromPipe == fromMemory)
     }
 

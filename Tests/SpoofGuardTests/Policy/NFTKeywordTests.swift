@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardTestSupport
 import Testing
 @testable import SpoofGuard
 
@@ -13,18 +14,10 @@ struct NFTKeywordTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sg-kw-\(UUID().uuidString).nft")
         try "table inet \(name) {\n}\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["-rn", nft, "-c", "-f", file.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus == 0 { return true }
+        let outcome = try TestProcess.run(["/usr/bin/unshare", "-rn", nft, "-c", "-f", file.path])
+        if outcome.status == 0 { return true }
         // Only a parse error counts; anything else (no namespace allowed) says nothing.
-        return message.contains("syntax error") ? false : nil
+        return outcome.error.contains("syntax error") ? false : nil
     }
 
     @Test func everyRefusedNameIsRefusedByNftAndDecoderAgrees() throws {

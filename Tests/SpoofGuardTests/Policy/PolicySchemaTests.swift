@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardTestSupport
 import Testing
 @testable import SpoofGuard
 
@@ -39,17 +40,10 @@ struct PolicySchemaTests {
             result[path] = validator.is_valid(document)
         print(json.dumps(result))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, root.appendingPathComponent("Rules/schema/policy-v1.schema.json").path]
-            + files.map(\.path)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SchemaRunFailed(status: process.terminationStatus) }
-        return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Bool]
+        let outcome = try TestProcess.run(["python3", "-c", script, root.appendingPathComponent("Rules/schema/policy-v1.schema.json").path]
+                                          + files.map(\.path))
+        guard outcome.status == 0 else { throw SchemaRunFailed(status: outcome.status) }
+        return try JSONSerialization.jsonObject(with: Data(outcome.output.utf8), options: [.fragmentsAllowed]) as? [String: Bool]
     }
 
     struct SchemaRunFailed: Error { var status: Int32 }

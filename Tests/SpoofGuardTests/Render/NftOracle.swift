@@ -1,4 +1,5 @@
 import Foundation
+import SpoofGuardTestSupport
 
 /// nft (nftables 1.0.6) as a test oracle, always inside a fresh private network namespace
 /// (`unshare -n`), so the host's firewall is never touched. Needs root (CAP_SYS_ADMIN for
@@ -29,28 +30,9 @@ enum NftOracle {
         for (name, contents) in files {
             try contents.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: unsharePath)
-        process.arguments = ["-n", "sh", "-ec", script]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DIR"] = directory.path
-        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
-        process.environment = environment
-        // Output goes to files, not pipes: a large listing can never block nft.
-        let outputURL = directory.appendingPathComponent(".stdout"), errorURL = directory.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let stdout = try FileHandle(forWritingTo: outputURL), stderr = try FileHandle(forWritingTo: errorURL)
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try stdout.close()
-        try stderr.close()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
+        // The runner puts output in files, not pipes: a large listing can never block nft.
+        let outcome = try TestProcess.run(["DIR=\(directory.path)", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", unsharePath, "-n", "sh", "-ec", script])
+        return Output(status: outcome.status, stdout: outcome.output, stderr: outcome.error)
     }
 
     /// veth pairs named d0, d1, d2 (peers p0…): the kernel here has no dummy driver.
