@@ -19,12 +19,6 @@ struct ConfirmCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeDirectoryOption
     @Flag(help: "Print JSON.") var json = false
 
-    struct Report: Encodable {
-        var table: String
-        var confirmed: Bool
-        var stale: Bool
-    }
-
     func run() throws {
         let outcome: PendingRevert.Confirmation
         if let pending = try runtime.pendingRevert(namespace: namespace, table: table, create: false) {
@@ -49,7 +43,11 @@ struct ConfirmCommand: ParsableCommand {
             var confirmed = false, stale = false
             if case .cancelled = outcome { confirmed = true }
             if case .stale = outcome { stale = true }
-            try printJSON(Report(table: table, confirmed: confirmed, stale: stale))
+            printJSON { json in
+                json.member("table", table)
+                json.member("confirmed", confirmed)
+                json.member("stale", stale)
+            }
         }
     }
 }

@@ -12,11 +12,6 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var namespace: NamespaceOption
     @Flag(help: "Print JSON.") var json = false
 
-    struct Output: Encodable {
-        var equal: Bool
-        var differences: [String]
-    }
-
     func run() throws {
         let policy = try loadPolicyOrExit(self.policy)
         let ruleset = Compiler.compile(policy)
@@ -28,7 +23,10 @@ struct DiffCommand: ParsableCommand {
             throw KernelFailure.exit(for: error)
         }
         if json {
-            try printJSON(Output(equal: diff.isEmpty, differences: diff.lines))
+            printJSON { json in
+                json.member("equal", diff.isEmpty)
+                json.member("differences", strings: diff.lines)
+            }
         } else if diff.isEmpty {
             print("the kernel matches the policy")
         } else {
