@@ -37,9 +37,11 @@ extension StrictJSON {
 
         // MARK: Values
 
-        /// One value starting at the next non-blank byte; the value limit counts from here.
+        /// One value starting at the next non-blank byte; the value limit counts from here, and
+        /// nesting from the top level (a value abandoned at an error leaves its depth behind).
         mutating func readValue() throws(SyntaxError) -> Value {
             valueCount = 0
+            depth = 0
             try skipWhitespace()
             guard index < bytes.count else { throw error("expected a value but the input ends") }
             return try parseValue()
