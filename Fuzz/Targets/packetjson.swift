@@ -1,5 +1,6 @@
 // libFuzzer target: the JSON packet reader (arrays and JSON lines) only. Inputs that are not
-// JSON by content are skipped, so the time goes into the scanner and the field decoding.
+// JSON by content are skipped, so the time goes into the JSON reader (StrictJSON.Reader) and the
+// field decoding.
 //
 // Invariants: strict and --skip-bad reading both throw or return; when strict reading succeeds,
 // --skip-bad reading returns the same packets and skips nothing; every packet's source and

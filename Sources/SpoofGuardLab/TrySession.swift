@@ -82,8 +82,8 @@ extension Int {
 
 /// `try --json`: `{"agreement", "packets", "groups", "seed", "agreed": {fate: n},
 /// "disagreements": [{"packet", "vlan", "predicted", "kernel": {fate: n}, "unaccounted"}]}`.
-public struct TryReport: Encodable, Sendable {
-    public struct Disagreement: Encodable, Sendable {
+public struct TryReport: Sendable {
+    public struct Disagreement: Sendable {
         public var packet: String
         public var vlan: UInt16?
         public var predicted: String
@@ -108,6 +108,32 @@ public struct TryReport: Encodable, Sendable {
             Disagreement(packet: d.injection.packet.summary, vlan: d.injection.vlanID, predicted: "\(d.predicted)",
                          kernel: Dictionary(d.observed.fates.map { ("\($0.key)", $0.value) }, uniquingKeysWith: +),
                          unaccounted: d.observed.unaccounted)
+        }
+    }
+
+    /// Fate counts keyed by fate, keys sorted so that the output is stable.
+    private static func write(_ counts: [String: Int], to writer: inout JSONWriter) {
+        writer.object { writer in
+            for (fate, count) in counts.sorted(by: { $0.key < $1.key }) { writer.member(fate, count) }
+        }
+    }
+
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("agreement", agreement)
+            writer.member("packets", packets)
+            writer.member("groups", groups)
+            writer.member("seed", seed)
+            writer.key("agreed")
+            Self.write(agreed, to: &writer)
+            writer.member("disagreements", objects: disagreements) { writer, disagreement in
+                writer.member("packet", disagreement.packet)
+                writer.member("vlan", disagreement.vlan)
+                writer.member("predicted", disagreement.predicted)
+                writer.key("kernel")
+                Self.write(disagreement.kernel, to: &writer)
+                writer.member("unaccounted", disagreement.unaccounted)
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ enum UnchangedBenchmark {
             // The figures are worth something only if the record was used: ask once.
             for arguments in [["apply", policy, "--json"], ["diff", policy, "--json"]] {
                 let run = try Measure.succeed([context.spoofguard] + arguments + common)
-                guard run.standardOutput.contains("\"elementsProvenBy\" : \"record\"") else {
+                guard run.standardOutput.contains("\"elements_proven_by\": \"record\"") else {
                     throw BenchmarkFailure("`spoofguard \(arguments.joined(separator: " "))` did not use the element record: \(run.standardOutput.prefix(400))")
                 }
             }
@@ -62,7 +62,7 @@ enum UnchangedBenchmark {
         }
         table.notes.append("Whole processes, `--netns`. \"with every element read\": the same command with an empty runtime directory "
                            + "(no element record; apply and diff dump every set), and `status --elements`. Before each measured run "
-                           + "the bench checked that apply and diff report `\"elementsProvenBy\": \"record\"`. The target is on wall time; "
+                           + "the bench checked that apply and diff report `\"elements_proven_by\": \"record\"`. The target is on wall time; "
                            + "the CPU column shows what a loaded machine adds. What apply and diff spend beyond `status` is decoding "
                            + "and compiling the policy (`spoofguard check` of the same policy costs nearly as much).")
         return table

@@ -30,24 +30,6 @@ struct ApplyCommand: ParsableCommand {
     var confirm = false
     @OptionGroup var runtime: RuntimeDirectoryOption
 
-    struct Output: Encodable {
-        var changed: Bool
-        var checked: Bool
-        var table: String
-        var tables: [String]
-        var rules: Int
-        var elements: Int
-        var messages: Int
-        var revertAfter: UInt32?
-        /// Tables without the ownership mark that were taken over, e.g. "inet filter".
-        var adopted: [String]
-        /// What the kernel's netdev hooks accept (probed for this apply).
-        var kernelFeatures: KernelFeatures?
-        /// "dump", "record" (the element record: nothing committed since) or "commit" (this
-        /// apply's own commit); absent when no elements were proven (a check of a change).
-        var elementsProvenBy: ElementProofSource?
-    }
-
     func validate() throws {
         if revertAfter == 0 { throw ValidationError("--revert-after needs at least 1 second") }
         if revertAfter != nil && check {
@@ -87,10 +69,23 @@ struct ApplyCommand: ParsableCommand {
         if !report.changed { pending?.cancel() }
         let revertsIn = report.changed ? revertAfter : nil
         if json {
-            try printJSON(Output(changed: report.changed, checked: report.checked, table: policy.table, tables: report.tables,
-                                 rules: report.rules, elements: report.elements, messages: report.messages,
-                                 revertAfter: revertsIn, adopted: report.claims.map { "\($0.family.rawValue) \($0.name)" },
-                                 kernelFeatures: report.kernelFeatures, elementsProvenBy: report.elementsProvenBy))
+            printJSON { json in
+                json.member("changed", report.changed)
+                json.member("checked", report.checked)
+                json.member("table", policy.table)
+                json.member("tables", strings: report.tables)
+                json.member("rules", report.rules)
+                json.member("elements", report.elements)
+                json.member("messages", report.messages)
+                json.member("revert_after", revertsIn)
+                // Tables without the ownership mark that were taken over, e.g. "inet filter".
+                json.member("adopted", strings: report.claims.map { "\($0.family.rawValue) \($0.name)" })
+                json.key("kernel_features")
+                if let features = report.kernelFeatures { json.write(features.json) } else { json.null() }
+                // "dump", "record" (nothing committed since the element record) or "commit" (this
+                // apply's own); null when no elements were proven (a check of a change).
+                json.member("elements_proven_by", report.elementsProvenBy?.rawValue)
+            }
             return
         }
         for claim in report.claims { print("note: " + claim.describe(checked: check)) }

@@ -28,8 +28,8 @@ struct CheckCommand: ParsableCommand {
         case .success(let loaded):
             let warnings = [CommonTableNames.warning(for: loaded)].compactMap { $0 }
             if json {
-                try printJSON(CheckReport(policy: source, valid: true, summary: loaded.summary, problems: [],
-                                          warnings: warnings.map(CheckReport.Problem.init)))
+                printJSON(CheckReport(policy: source, valid: true, summary: loaded.summary, problems: [],
+                                          warnings: warnings))
             } else {
                 printEscaped("\(source): OK")
                 print(loaded.summary.terminalEscapedLines)
@@ -37,8 +37,8 @@ struct CheckCommand: ParsableCommand {
             }
         case .failure(let error):
             if json {
-                try printJSON(CheckReport(policy: source, valid: false, summary: nil,
-                                          problems: error.problems.map(CheckReport.Problem.init),
+                printJSON(CheckReport(policy: source, valid: false, summary: nil,
+                                          problems: error.problems,
                                           omittedProblems: error.omittedProblemCount))
             } else {
                 printError(error.description)
@@ -47,34 +47,38 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
-    private func printJSON(_ report: CheckReport) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    private func printJSON(_ report: CheckReport) {
+        var writer = JSONWriter()
+        report.write(to: &writer)
+        print(writer.text)
     }
 }
 
-/// `check --json`: `{"policy", "valid", "summary", "problems": [{"path", "message", "line", "column"}], "omittedProblems"}`.
-struct CheckReport: Encodable {
-    struct Problem: Encodable {
-        var path: String
-        var message: String
-        var line: Int?
-        var column: Int?
-
-        init(_ problem: PolicyProblem) {
-            path = problem.path
-            message = problem.message
-            line = problem.line
-            column = problem.column
-        }
-    }
-
+/// `check --json`: `{"policy", "valid", "summary", "problems": [{"path", "message", "line", "column"}],
+/// "omitted_problems", "warnings": [as problems]}`.
+struct CheckReport {
     var policy: String
     var valid: Bool
     var summary: String?
-    var problems: [Problem]
+    var problems: [PolicyProblem]
     var omittedProblems = 0
     /// Problems that do not make the policy invalid (a table name other tools use).
-    var warnings: [Problem] = []
+    var warnings: [PolicyProblem] = []
+
+    func write(to writer: inout JSONWriter) {
+        func problem(_ writer: inout JSONWriter, _ problem: PolicyProblem) {
+            writer.member("path", problem.path)
+            writer.member("message", problem.message)
+            writer.member("line", problem.line)
+            writer.member("column", problem.column)
+        }
+        writer.object { writer in
+            writer.member("policy", policy)
+            writer.member("valid", valid)
+            writer.member("summary", summary)
+            writer.member("problems", objects: problems, problem)
+            writer.member("omitted_problems", omittedProblems)
+            writer.member("warnings", objects: warnings, problem)
+        }
+    }
 }

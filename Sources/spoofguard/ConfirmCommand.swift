@@ -22,11 +22,6 @@ struct ConfirmCommand: ParsableCommand {
 
     var table: String { tableOption.table }
     var json: Bool { output.json }
-    struct Report: Encodable {
-        var table: String
-        var confirmed: Bool
-        var stale: Bool
-    }
 
     func run() throws {
         let outcome: PendingRevert.Confirmation
@@ -52,7 +47,11 @@ struct ConfirmCommand: ParsableCommand {
             var confirmed = false, stale = false
             if case .cancelled = outcome { confirmed = true }
             if case .stale = outcome { stale = true }
-            try printJSON(Report(table: table, confirmed: confirmed, stale: stale))
+            printJSON { json in
+                json.member("table", table)
+                json.member("confirmed", confirmed)
+                json.member("stale", stale)
+            }
         }
     }
 }

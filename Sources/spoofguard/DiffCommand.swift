@@ -14,13 +14,6 @@ struct DiffCommand: ParsableCommand {
     var json: Bool { output.json }
     @OptionGroup var runtime: RuntimeDirectoryOption
 
-    struct Output: Encodable {
-        var equal: Bool
-        var differences: [String]
-        /// "dump", or "record" when the element record proved the set elements.
-        var elementsProvenBy: ElementProofSource
-    }
-
     func run() throws {
         let policy = try loadPolicyOrExit(self.policy)
         let ruleset = Compiler.compile(policy)
@@ -36,7 +29,12 @@ struct DiffCommand: ParsableCommand {
             throw KernelFailure.exit(for: error)
         }
         if json {
-            try printJSON(Output(equal: diff.isEmpty, differences: diff.lines, elementsProvenBy: loaded.elementsProvenBy))
+            printJSON { json in
+                json.member("equal", diff.isEmpty)
+                json.member("differences", strings: diff.lines)
+                // "dump", or "record" when the element record proved the set elements.
+                json.member("elements_proven_by", loaded.elementsProvenBy.rawValue)
+            }
         } else if diff.isEmpty {
             print("the kernel matches the policy")
         } else {

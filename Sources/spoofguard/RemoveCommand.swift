@@ -24,12 +24,6 @@ struct RemoveCommand: ParsableCommand {
 
     var table: String { tableOption.table }
     var json: Bool { output.json }
-    struct Report: Encodable {
-        var table: String
-        var removed: [String]
-        /// Removed tables that had no ownership mark, e.g. "inet filter".
-        var adopted: [String]
-    }
 
     func run() throws {
         let removal: RemovalReport
@@ -44,8 +38,12 @@ struct RemoveCommand: ParsableCommand {
         }
         let families = removal.families
         if json {
-            try printJSON(Report(table: table, removed: families.map(\.rawValue),
-                                 adopted: removal.claims.map { "\($0.family.rawValue) \($0.name)" }))
+            printJSON { json in
+                json.member("table", table)
+                json.member("removed", strings: families.map(\.rawValue))
+                // Removed tables that had no ownership mark, e.g. "inet filter".
+                json.member("adopted", strings: removal.claims.map { "\($0.family.rawValue) \($0.name)" })
+            }
         } else if families.isEmpty {
             print("table \(table): not loaded, nothing to remove")
         } else {

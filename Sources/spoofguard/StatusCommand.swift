@@ -32,7 +32,9 @@ struct StatusCommand: ParsableCommand {
             return
         }
         if output.selected == .json {
-            try printJSON(status)
+            var writer = JSONWriter()
+            status.writeJSON(to: &writer)
+            print(writer.text)
             return
         }
         guard status.present else {

@@ -70,9 +70,9 @@ struct TryCommand: ParsableCommand {
             throw KernelFailure.exitCode(for: error)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(TryReport(outcome)), as: UTF8.self))
+            var writer = JSONWriter()
+            TryReport(outcome).writeJSON(to: &writer)
+            print(writer.text)
         } else {
             print(outcome.text.terminalEscapedLines)
         }

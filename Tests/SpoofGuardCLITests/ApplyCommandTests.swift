@@ -30,11 +30,11 @@ struct ApplyCommandTests {
 
         let first = try ns.spoofguard("apply", path, "--json")
         #expect(first.status == 0, "\(first.error)")
-        #expect(first.output.contains("\"changed\" : true"))
+        #expect(first.output.contains("\"changed\": true"))
         let listed = try ns.nft("list", "ruleset").output
         let second = try ns.spoofguard("apply", path, "--json")
         #expect(second.status == 0)
-        #expect(second.output.contains("\"changed\" : false"))
+        #expect(second.output.contains("\"changed\": false"))
         #expect(try ns.nft("list", "ruleset").output == listed)
 
         let same = try ns.spoofguard("diff", path)
@@ -91,7 +91,7 @@ struct ApplyCommandScaleTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let applied = try ns.spoofguard("apply", path, "--json")
         #expect(applied.status == 0, "\(applied.error)")
-        #expect(applied.output.contains("\"changed\" : true"))
+        #expect(applied.output.contains("\"changed\": true"))
         #expect(try ns.spoofguard("diff", path).status == 0)
         let listing = try ns.nft("list", "set", "inet", "spoofguard", "source_ipv4").output
         #expect(listing.components(separatedBy: "/24").count - 1 == 100_000)

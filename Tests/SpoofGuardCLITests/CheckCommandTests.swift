@@ -89,6 +89,8 @@ struct CheckCommandTests {
         #expect(object["valid"] as? Bool == false)
         let problems = try #require(object["problems"] as? [[String: Any]])
         #expect(problems.count == 1)
+        #expect(object["omitted_problems"] as? Int == 0)
+        #expect(object["summary"] is NSNull)
         #expect(problems.first?["path"] as? String == "$.tabel")
         #expect(problems.first?["message"] as? String == "unknown key; did you mean \"table\"?")
         #expect((problems.first?["line"] as? NSNumber)?.intValue == 3)
@@ -96,7 +98,7 @@ struct CheckCommandTests {
 
         let missing = try BuiltBinary.run(["check", "--json", "/nonexistent"])
         #expect(missing.status == 66)
-        #expect(missing.standardOutput.contains("\"valid\":false"))
+        #expect(missing.standardOutput.contains("\"valid\": false"))
     }
 
     @Test(arguments: ["lo-external", "unspecified-as-source", "ingress-without-external", "invalid-utf8", "deep-nesting"])

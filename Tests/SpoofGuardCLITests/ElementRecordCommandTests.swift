@@ -3,7 +3,7 @@ import Testing
 import SpoofGuardTestSupport
 
 /// The element record through the built binary, in private namespaces with a runtime directory
-/// of their own: unchanged apply and diff take the shortcut (`"elementsProvenBy": "record"`),
+/// of their own: unchanged apply and diff take the shortcut (`"elements_proven_by": "record"`),
 /// hand edits with nft are noticed, and no forged, stale or untrusted record file makes
 /// spoofguard call a different table unchanged.
 @Suite(.serialized, .kernel)
@@ -32,7 +32,7 @@ struct ElementRecordCommandTests {
     func applied(_ runtime: Runtime) throws -> Namespace {
         let ns = try Namespace()
         let first = try json(try spoofguard(ns, runtime, "apply", policy, "--json"))
-        #expect(first["changed"] as? Bool == true && first["elementsProvenBy"] as? String == "commit")
+        #expect(first["changed"] as? Bool == true && first["elements_proven_by"] as? String == "commit")
         #expect(runtime.records.count == 1)
         return ns
     }
@@ -56,12 +56,12 @@ struct ElementRecordCommandTests {
         let runtime = Runtime()
         let ns = try applied(runtime)
         let again = try json(try spoofguard(ns, runtime, "apply", policy, "--json"))
-        #expect(again["changed"] as? Bool == false && again["elementsProvenBy"] as? String == "record")
+        #expect(again["changed"] as? Bool == false && again["elements_proven_by"] as? String == "record")
         let text = try spoofguard(ns, runtime, "apply", policy)
         #expect(text.status == 0 && text.output.hasPrefix("unchanged: the kernel already holds the policy"))
         #expect(text.error.isEmpty)
         let diff = try json(try spoofguard(ns, runtime, "diff", policy, "--json"))
-        #expect(diff["equal"] as? Bool == true && diff["elementsProvenBy"] as? String == "record")
+        #expect(diff["equal"] as? Bool == true && diff["elements_proven_by"] as? String == "record")
         let status = try ns.spoofguard("status")
         #expect(status.output.contains("drops sources: @source_ipv4, @source_ipv6"))
         #expect(status.output.contains("set source_ipv4 (ipv4_addr): elements not listed (--elements lists them)"))
@@ -72,7 +72,7 @@ struct ElementRecordCommandTests {
         #expect(listed.output.contains("set source_ipv4 (ipv4_addr, 1 element): 127.0.0.0/8"))
         let statusJSON = try json(try ns.spoofguard("status", "--json"))
         let sets = try #require((statusJSON["tables"] as? [[String: Any]])?.first?["sets"] as? [[String: Any]])
-        #expect(sets.first { $0["name"] as? String == "source_ipv4" }?["elements"] == nil)
+        #expect(sets.first { $0["name"] as? String == "source_ipv4" }?["elements"] is NSNull)
         #expect(sets.first { $0["name"] as? String == "external_interfaces" }?["elements"] as? [String] == ["eth0", "ppp0", "wan*"])
     }
 
@@ -171,7 +171,7 @@ struct ElementRecordCommandTests {
             }
             let diff = try spoofguard(ns, runtime, "diff", policy, "--json")
             #expect(diff.status == 1, "\(forgery.name): \(diff.output)")
-            #expect(try json(diff)["elementsProvenBy"] as? String == "dump", "\(forgery.name)")
+            #expect(try json(diff)["elements_proven_by"] as? String == "dump", "\(forgery.name)")
             #expect(diff.output.contains("10.0.0.0/8"), "\(forgery.name)")
             let warned = diff.error.contains("warning: ignored the element record")
             #expect(warned == forgery.warns, "\(forgery.name): \(diff.error)")

@@ -44,7 +44,7 @@ struct KernelCommandTests {
         #expect(status.output.contains("table spoofguard: not loaded"))
         let removed = try ns.spoofguard("remove", "--json")
         #expect(removed.status == 0)
-        #expect(removed.output.contains("\"removed\" : [\n\n  ]") || removed.output.contains("\"removed\" : ["))
+        #expect(removed.output.contains("\"removed\": []"), "\(removed.output)")
     }
 
     @Test func statusShowsCountersAndInterfaceCoverage() throws {
@@ -58,7 +58,11 @@ struct KernelCommandTests {
         let interfaces = try #require(json["interfaces"] as? [[String: Any]])
         let guarded = interfaces.filter { $0["guarded"] as? Bool == true }.compactMap { $0["name"] as? String }
         #expect(guarded == ["wan0"])
+        #expect(interfaces.first { $0["name"] as? String == "wan0" }?["guarded_by"] as? [String] == ["inet spoofguard"])
+        #expect(json["kernel_features"] is [String: Any], "\(status.output)")
         let tables = try #require(json["tables"] as? [[String: Any]])
+        #expect(tables.first?["guarded_interfaces"] as? [String] == ["eth0", "ppp*", "wan*"])
+        #expect(tables.first?["guarded_sources"] as? [String] == ["127.0.0.0/8"])
         let chains = try #require(tables.first?["chains"] as? [[String: Any]])
         let rules = try #require(chains.first?["rules"] as? [[String: Any]])
         #expect(rules.first?["comment"] as? String == "guard.source ipv4")

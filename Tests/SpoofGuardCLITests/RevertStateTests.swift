@@ -59,7 +59,7 @@ extension RevertAfterTests {
         try forgeRecordPID(bystander.pid)
         let stale = try spoofguard(ns, "confirm", "--json")
         #expect(stale.status == 0)
-        #expect(stale.output.contains("\"confirmed\" : false") && stale.output.contains("\"stale\" : true"), "\(stale.output)")
+        #expect(stale.output.contains("\"confirmed\": false") && stale.output.contains("\"stale\": true"), "\(stale.output)")
         #expect(stale.error.contains("stale"))
         usleep(300_000)
         #expect(bystander.isAlive)

@@ -34,6 +34,12 @@ import Testing
 
     @Test func labelValuesAreEscaped() {
         #expect(PrometheusMetrics.escape(#"a\b"c"# + "\nd") == #"a\\b\"c\nd"#)
+        // Grapheme clusters that hold a quote or a line feed: escaped all the same, so a rule
+        // comment cannot end the label value or the sample line.
+        #expect(PrometheusMetrics.escape("a\r\nb") == "a\r\\nb")
+        #expect(PrometheusMetrics.escape("\"\u{301}x") == "\\\"\u{301}x")
+        #expect(PrometheusMetrics.escape("\\\u{301}") == "\\\\\u{301}")
+        #expect(PrometheusMetrics.labelText([("rule", "x\"\u{301},evil=\"1")]) == "{rule=\"x\\\"\u{301},evil=\\\"1\"}")
         #expect(PrometheusMetrics.guardRule("guard.destination ipv6")! == ("destination", "ipv6"))
         #expect(PrometheusMetrics.guardRule("action.log") == nil)
     }

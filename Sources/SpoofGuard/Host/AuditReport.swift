@@ -106,9 +106,7 @@ extension AuditReport {
                 ("accept_local", values(sysctls.acceptLocal)), ("bridge_nf_call", values(sysctls.bridgeNetfilter)),
             ])),
             ("legacy_tables", .object(legacyTables.map { ($0.tool.rawValue, strings($0.tables)) })),
-            ("kernel_features", kernelFeatures.map { features in
-                .object([("absent_devices", .bool(features.absentDevices)), ("device_prefixes", .bool(features.devicePrefixes))])
-            } ?? .null),
+            ("kernel_features", kernelFeatures?.json ?? .null),
         ])
     }
 

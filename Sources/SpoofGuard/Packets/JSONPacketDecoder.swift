@@ -10,7 +10,7 @@ final class JSONPacketDecoder {
     private let file: String
     private let resolver: InterfaceResolver
     private let layout: Layout
-    private var scanner: StrictJSONScanner
+    private var scanner: StrictJSON.Reader
     private var state: State
     private var index = 0
     /// The last validated `iif`: packet lists repeat a few names, validated once each.
@@ -21,7 +21,7 @@ final class JSONPacketDecoder {
         self.file = file
         self.resolver = interfaces
         self.layout = layout
-        scanner = StrictJSONScanner(bytes: input.bytes)
+        scanner = StrictJSON.Reader(bytes: input.bytes, limits: StrictJSON.Limits(refusesDuplicateKeys: true))
         scanner.skipByteOrderMark()
         state = layout == .array ? .beforeArray : .inArray
     }
@@ -33,23 +33,23 @@ final class JSONPacketDecoder {
         }
     }
 
-    private func syntaxError(_ error: JSONSyntaxError, resumable: Bool) -> RecordStep {
-        .bad(PacketInputError(file: file, location: .init(record: index > 0 ? index : nil, line: error.line,
+    private func syntaxError(_ error: StrictJSON.SyntaxError, resumable: Bool) -> RecordStep {
+        .bad(PacketInputError(file: file, location: .init(record: index > 0 ? index : nil, line: error.position.line,
                                                           byteOffset: error.byteOffset),
-                              reason: "invalid JSON: " + error.reason), resumable: resumable)
+                              reason: "invalid JSON: " + error.message), resumable: resumable)
     }
 
     private func stepArray() -> RecordStep {
-        do throws(JSONSyntaxError) {
+        do throws(StrictJSON.SyntaxError) {
             switch state {
             case .done:
                 return .end
             case .beforeArray:
-                scanner.skipWhitespace()
+                try scanner.skipWhitespace()
                 try scanner.expect(UInt8(ascii: "["), "a JSON array \"[\"")
-                scanner.skipWhitespace()
-                if scanner.peek == UInt8(ascii: "]") {
-                    scanner.offset += 1
+                try scanner.skipWhitespace()
+                if scanner.current == UInt8(ascii: "]") {
+                    scanner.advance()
                     state = .afterArray
                 } else {
                     state = .inArray
@@ -57,22 +57,22 @@ final class JSONPacketDecoder {
                 return stepArray()
             case .afterArray:
                 state = .done
-                scanner.skipWhitespace()
+                try scanner.skipWhitespace()
                 guard scanner.atEnd else { throw scanner.error("unexpected content after the closing \"]\"") }
                 return .end
             case .inArray:
-                scanner.skipWhitespace()
+                try scanner.skipWhitespace()
                 // Only a comma leads here with "]" next: the empty array was handled above.
-                if scanner.peek == UInt8(ascii: "]") {
+                if scanner.current == UInt8(ascii: "]") {
                     throw scanner.error("a comma after the last packet; remove it (JSON has no trailing commas)")
                 }
                 index += 1
                 let line = scanner.line
-                let start = scanner.offset
-                let value = try scanner.parseValue()
-                scanner.skipWhitespace()
-                if scanner.peek == UInt8(ascii: ",") {
-                    scanner.offset += 1
+                let start = scanner.index
+                let value = try scanner.readValue()
+                try scanner.skipWhitespace()
+                if scanner.current == UInt8(ascii: ",") {
+                    scanner.advance()
                 } else {
                     try scanner.expect(UInt8(ascii: "]"), "\",\" or \"]\" after a packet")
                     state = .afterArray
@@ -87,32 +87,32 @@ final class JSONPacketDecoder {
 
     private func stepLines() -> RecordStep {
         guard state != .done else { return .end }
-        scanner.skipWhitespace()
+        scanner.skipBlanks()
         guard !scanner.atEnd else {
             state = .done
             return .end
         }
         index += 1
         let line = scanner.line
-        let start = scanner.offset
-        do throws(JSONSyntaxError) {
-            let value = try scanner.parseValue()
+        let start = scanner.index
+        do throws(StrictJSON.SyntaxError) {
+            let value = try scanner.readValue()
             return packet(from: value, line: line, byteOffset: start)
         } catch {
             // Each line is one packet: --skip-bad resumes at the line after this packet's first.
-            scanner.offset = start
+            scanner.index = start
             scanner.line = line
             scanner.skipLine()
-            var position = "line \(error.line)"
-            if error.line == line { position += ", byte offset \(error.byteOffset)" }
+            var position = "line \(error.position.line)"
+            if error.position.line == line { position += ", byte offset \(error.byteOffset)" }
             return .bad(PacketInputError(file: file, location: .init(record: index, line: line, byteOffset: start),
-                                         reason: "invalid JSON at \(position): " + error.reason,
+                                         reason: "invalid JSON at \(position): " + error.message,
                                          fix: "write one JSON object per line"), resumable: true)
         }
     }
 
-    private func packet(from value: JSONValue, line: Int, byteOffset: Int) -> RecordStep {
-        guard case .object(let members) = value else {
+    private func packet(from value: StrictJSON.Value, line: Int, byteOffset: Int) -> RecordStep {
+        guard case .object(let members) = value.kind else {
             return .bad(PacketInputError(file: file, location: .init(record: index, line: line, byteOffset: byteOffset),
                                          reason: "is \(value.typeName), not a packet object",
                                          fix: "write each packet as {\"iif\": \"eth0\", \"src\": \"…\", \"dst\": \"…\"}"),

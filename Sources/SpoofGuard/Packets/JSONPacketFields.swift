@@ -13,21 +13,21 @@ struct JSONPacketFields {
     let line: Int
     let byteOffset: Int
 
-    func error(_ member: JSONMember?, key: String, _ reason: String, fix: String? = nil) -> PacketInputError {
-        PacketInputError(file: file, location: .init(record: record, line: member?.line ?? line, byteOffset: byteOffset, key: key),
+    func error(_ member: StrictJSON.Member?, key: String, _ reason: String, fix: String? = nil) -> PacketInputError {
+        PacketInputError(file: file, location: .init(record: record, line: member?.keyPosition.line ?? line, byteOffset: byteOffset, key: key),
                          reason: reason, fix: fix)
     }
 
     /// The members of one object by key, without hashing (there are eleven keys).
     struct MembersByKey {
-        var slots = [JSONMember?](repeating: nil, count: JSONPacketFields.keys.count)
-        subscript(key: String) -> JSONMember? {
+        var slots = [StrictJSON.Member?](repeating: nil, count: JSONPacketFields.keys.count)
+        subscript(key: String) -> StrictJSON.Member? {
             guard let slot = JSONPacketFields.keys.firstIndex(of: key) else { return nil }
             return slots[slot]
         }
     }
 
-    mutating func decode(_ members: [JSONMember], resolver: InterfaceResolver,
+    mutating func decode(_ members: [StrictJSON.Member], resolver: InterfaceResolver,
                          lastInterface: inout InputInterface?) throws(PacketInputError) -> Packet {
         var byKey = MembersByKey()
         for member in members {
@@ -124,7 +124,7 @@ struct JSONPacketFields {
         return packet
     }
 
-    private func interface(named name: String, _ member: JSONMember) throws(PacketInputError) -> InputInterface {
+    private func interface(named name: String, _ member: StrictJSON.Member) throws(PacketInputError) -> InputInterface {
         let pattern: InterfacePattern
         do throws(InterfaceNameError) {
             pattern = try InterfacePattern(parsing: name)
@@ -137,7 +137,7 @@ struct JSONPacketFields {
         return InputInterface(name: name)
     }
 
-    private func address(_ member: JSONMember?, key: String) throws(PacketInputError) -> IPAddress {
+    private func address(_ member: StrictJSON.Member?, key: String) throws(PacketInputError) -> IPAddress {
         guard let member else {
             throw error(nil, key: key, "is missing", fix: "add \"\(key)\": \"192.0.2.1\" (or an IPv6 address)")
         }
@@ -150,10 +150,10 @@ struct JSONPacketFields {
         }
     }
 
-    private func transportProtocol(_ member: JSONMember, family: AddressFamily) throws(PacketInputError) -> TransportProtocol {
+    private func transportProtocol(_ member: StrictJSON.Member, family: AddressFamily) throws(PacketInputError) -> TransportProtocol {
         let names = Self.protocolNameList
         let number: UInt8
-        switch member.value {
+        switch member.value.kind {
         case .string(let text):
             guard let entry = Self.protocolNames.first(where: { $0.0 == text }) else {
                 throw error(member, key: "proto", "\"\(text)\" is not a known protocol name",
@@ -175,17 +175,17 @@ struct JSONPacketFields {
         return TransportProtocol(number: number)
     }
 
-    private func string(_ member: JSONMember, key: String) throws(PacketInputError) -> String {
-        guard case .string(let text) = member.value else {
+    private func string(_ member: StrictJSON.Member, key: String) throws(PacketInputError) -> String {
+        guard case .string(let text) = member.value.kind else {
             throw error(member, key: key, "must be a string, not \(member.value.typeName)", fix: "put the value in double quotes")
         }
         return text
     }
 
-    private func integer(_ member: JSONMember, key: String, in range: ClosedRange<Int>,
+    private func integer(_ member: StrictJSON.Member, key: String, in range: ClosedRange<Int>,
                          what: String = "an integer") throws(PacketInputError) -> Int {
         let bounds = "\(range.lowerBound)-\(range.upperBound)"
-        switch member.value {
+        switch member.value.kind {
         case .number(let text):
             guard !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else {
                 throw error(member, key: key, "\(text) is not a whole number", fix: "write \(what) in \(bounds)")
@@ -204,8 +204,8 @@ struct JSONPacketFields {
         }
     }
 
-    private func boolean(_ member: JSONMember, key: String) throws(PacketInputError) -> Bool {
-        guard case .bool(let value) = member.value else {
+    private func boolean(_ member: StrictJSON.Member, key: String) throws(PacketInputError) -> Bool {
+        guard case .bool(let value) = member.value.kind else {
             throw error(member, key: key, "must be true or false, not \(member.value.typeName)", fix: "write true or false without quotes")
         }
         return value

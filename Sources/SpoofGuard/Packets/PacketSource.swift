@@ -55,10 +55,10 @@ public enum PacketSource {
     public static func detectFormat(_ bytes: UnsafeRawBufferPointer) -> PacketFormat? {
         if PcapDecoder.byteOrder(ofMagic: bytes) != nil { return .pcap }
         if PcapngDecoder.isPcapng(bytes) { return .pcapng }
-        var scanner = StrictJSONScanner(bytes: bytes)
+        var scanner = StrictJSON.Reader(bytes: bytes)
         scanner.skipByteOrderMark()
-        scanner.skipWhitespace()
-        switch scanner.peek {
+        scanner.skipBlanks()
+        switch scanner.current {
         case UInt8(ascii: "["): return .jsonArray
         case UInt8(ascii: "{"): return .jsonLines
         default: return nil
@@ -66,9 +66,9 @@ public enum PacketSource {
     }
 
     static func unrecognised(_ bytes: UnsafeRawBufferPointer, file: String) -> PacketInputError {
-        var scanner = StrictJSONScanner(bytes: bytes)
+        var scanner = StrictJSON.Reader(bytes: bytes)
         scanner.skipByteOrderMark()
-        scanner.skipWhitespace()
+        scanner.skipBlanks()
         if scanner.atEnd {
             return PacketInputError(file: file, reason: "is empty", fix: "write [] for an empty packet list")
         }

@@ -15,21 +15,8 @@ struct JSONPath: Hashable, Sendable, CustomStringConvertible {
         if isIdentifier && name.unicodeScalars.count <= maximumLength {
             return JSONPath(description: description + "." + name)
         }
-        var escaped = ""
         let scalars = name.unicodeScalars
-        for scalar in scalars.prefix(maximumLength) {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    escaped.unicodeScalars.append(scalar)
-                }
-            }
-        }
+        var escaped = JSONString.escaped(String(String.UnicodeScalarView(scalars.prefix(maximumLength))), style: .path)
         if scalars.count > maximumLength { escaped += "…" }
         return JSONPath(description: description + "[\"" + escaped + "\"]")
     }

@@ -227,23 +227,10 @@ struct PolicyDecoder {
     static let maximumQuotedLength = 80
 
     func quoted(_ text: String) -> String {
-        var escaped = "\""
         let scalars = text.unicodeScalars
         let shown = scalars.prefix(scalars.count > Self.maximumQuotedLength ? Self.maximumQuotedLength - 1 : scalars.count)
-        for scalar in shown {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default:
-                if scalar.needsTerminalEscape {
-                    escaped += scalar.terminalEscape
-                } else {
-                    escaped.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        if shown.count < scalars.count { escaped += "…" }
-        return escaped + "\""
+        let escaped = JSONString.escaped(String(String.UnicodeScalarView(shown)), style: .message)
+        return "\"" + escaped + (shown.count < scalars.count ? "…" : "") + "\""
     }
 
     /// A number as written, cut like quoted text.

@@ -1,6 +1,6 @@
 /// What the running kernel accepts for netdev (ingress) hooks. Found by a probe that commits
 /// nothing (SpoofGuardNetlink's `KernelFeatureProbe`); tests simulate an older kernel with it.
-public struct KernelFeatures: Sendable, Hashable, Codable {
+public struct KernelFeatures: Sendable, Hashable {
     /// A netdev chain may name a device that does not exist yet: it binds when the device
     /// appears (and again after it is re-created). Older kernels (6.1) answer ENOENT.
     public var absentDevices: Bool

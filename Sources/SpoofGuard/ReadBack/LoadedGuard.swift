@@ -1,7 +1,7 @@
 /// What a loaded spoofguard table does, for `status`: its hooks, guarded interfaces and
 /// prefixes, per-rule counters, and which of the interfaces that exist now it guards.
-public struct LoadedGuard: Sendable, Codable, Equatable {
-    public struct TableSummary: Sendable, Codable, Equatable {
+public struct LoadedGuard: Sendable, Equatable {
+    public struct TableSummary: Sendable, Equatable {
         public var family: String
         public var name: String
         /// Interface patterns the guard rules apply to, and those they exclude (`!= @internal`).
@@ -17,14 +17,14 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
         public var marked: Bool
     }
 
-    public struct ChainSummary: Sendable, Codable, Equatable {
+    public struct ChainSummary: Sendable, Equatable {
         public var name: String
         /// e.g. "prerouting priority -300" or "ingress priority 0 devices eth0,eth1"; nil for regular chains.
         public var hook: String?
         public var rules: [RuleSummary]
     }
 
-    public struct RuleSummary: Sendable, Codable, Equatable {
+    public struct RuleSummary: Sendable, Equatable {
         public var comment: String?
         public var handle: UInt64?
         public var text: String
@@ -32,7 +32,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
         public var bytes: UInt64?
     }
 
-    public struct SetSummary: Sendable, Codable, Equatable {
+    public struct SetSummary: Sendable, Equatable {
         public var name: String
         public var type: String
         /// nil when not read: address sets unless `status --elements` (their dump is the slow,
@@ -40,7 +40,7 @@ public struct LoadedGuard: Sendable, Codable, Equatable {
         public var elements: [String]?
     }
 
-    public struct InterfaceCoverage: Sendable, Codable, Equatable {
+    public struct InterfaceCoverage: Sendable, Equatable {
         public var name: String
         public var guarded: Bool
         /// The tables ("inet spoofguard") whose base chains guard it.

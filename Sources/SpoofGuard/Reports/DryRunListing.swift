@@ -123,10 +123,11 @@ public struct DryRunListing {
         case .text:
             interfaceBytes = Array(new.name.terminalEscaped.utf8)
         case .json:
-            var text = ""
-            OrderedJSON.object([("iif", .string(new.name)), ("iif_kind", .string(new.kind.rawValue))]).write(to: &text)
-            // The members without the braces: the packet object goes on after them.
-            interfaceBytes = Array(text.utf8.dropFirst().dropLast())
+            // The members without braces: the packet object goes on after them.
+            var writer = JSONWriter()
+            writer.member("iif", new.name)
+            writer.member("iif_kind", new.kind.rawValue)
+            interfaceBytes = writer.take()
         }
     }
 
@@ -144,7 +145,11 @@ public struct DryRunListing {
         let bytes: [UInt8]
         switch format {
         case .text: bytes = decider == .nobody ? [] : Array(" by \(decider)".terminalEscaped.utf8)
-        case .json: bytes = Array(("\"decided_by\": " + decider.json.serialized).utf8)
+        case .json:
+            var writer = JSONWriter()
+            writer.key("decided_by")
+            writer.write(decider.json)
+            bytes = writer.take()
         }
         deciders[decision] = bytes
         return bytes

@@ -59,18 +59,21 @@ public enum PrometheusMetrics {
         "{" + labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",") + "}"
     }
 
-    /// The exposition format's label value escapes: backslash, double quote, line feed.
+    /// The exposition format's label value escapes: backslash, double quote, line feed. By
+    /// byte, not by `Character`: a CR LF, or a quote followed by a combining mark, is one
+    /// Character and would slip through a match on "\n" or "\"" unescaped.
     static func escape(_ value: String) -> String {
-        var text = ""
-        for character in value {
-            switch character {
-            case "\\": text += "\\\\"
-            case "\"": text += "\\\""
-            case "\n": text += "\\n"
-            default: text.append(character)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            default: bytes.append(byte)
             }
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Label lists as dictionary keys (tuples are not Hashable).

@@ -144,4 +144,13 @@ struct JSONPacketTests {
         #expect(result.skipped.map(\.location.record) == [2, 4])
         #expect(result.skipped[0].reason.hasPrefix("invalid JSON at line 3: expected a key"))
     }
+
+    /// A bad line ends inside an object; the next line starts from the top level again, so a
+    /// hundred bad lines cannot use up the nesting limit for the good ones after them.
+    @Test func manyBadLinesLeaveTheNestingLimitWhole() throws {
+        let text = String(repeating: "{\"src\": {\"x\": }\n", count: 100) + #"{"iif":"eth0","src":"1.2.3.4","dst":"1.2.3.4"}"#
+        let result = try read(text, skipBad: true)
+        #expect(result.packets.count == 1)
+        #expect(result.counts.skipped == 100)
+    }
 }

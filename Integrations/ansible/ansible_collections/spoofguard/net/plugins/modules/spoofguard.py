@@ -118,7 +118,9 @@ report:
   description: spoofguard's own JSON report (C(apply --json), C(apply --check --json), C(remove --json) or C(status --json)).
   returned: success
   type: dict
-  sample: {"changed": true, "checked": false, "elements": 12, "messages": 23, "rules": 6, "table": "spoofguard", "tables": ["inet spoofguard"]}
+  sample: {"changed": true, "checked": false, "table": "spoofguard", "tables": ["inet spoofguard"], "rules": 6,
+           "elements": 12, "messages": 23, "revert_after": null, "adopted": [],
+           "kernel_features": {"absent_devices": true, "device_prefixes": true}}
 differences:
   description: The lines of C(spoofguard diff) (C(-) in the policy only, C(+) loaded only, C(~) changed); empty when equal.
   returned: in diff mode with state present
@@ -183,8 +185,8 @@ def present(module, cli):
             arguments += ['--revert-after', str(module.params['revert_after'])]
         rc, report, err = cli.run(arguments)
         result['changed'] = report['changed']
-        if report.get('revertAfter') is not None:
-            result['revert_after'] = report['revertAfter']
+        if report.get('revert_after') is not None:
+            result['revert_after'] = report['revert_after']
     result.update(table=report['table'], tables=report['tables'], report=report)
     return result
 

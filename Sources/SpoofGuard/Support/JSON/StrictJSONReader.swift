@@ -1,8 +1,11 @@
 extension StrictJSON {
-    /// Recursive descent over UTF-8 bytes. Tracks line and column as it goes, so positions
-    /// cost nothing extra even on a single very long line.
-    struct Parser {
-        let bytes: [UInt8]
+    /// Recursive descent over UTF-8 bytes, for a whole document (`parseDocument`, policies) or
+    /// one value at a time (`readValue`, packet lists: a JSON array or JSON lines, framed by the
+    /// caller with `expect`, `skipLine` and the position). Tracks line and column as it goes,
+    /// so positions cost nothing extra even on a single very long line. Reads in place from a
+    /// buffer the caller keeps alive (a mapped capture, or a policy's bytes).
+    struct Reader {
+        let bytes: UnsafeRawBufferPointer
         let limits: Limits
         var index = 0
         var line = 1
@@ -10,21 +13,21 @@ extension StrictJSON {
         var depth = 0
         var valueCount = 0
 
-        init(bytes: [UInt8], limits: Limits) {
+        init(bytes: UnsafeRawBufferPointer, limits: Limits = Limits()) {
             self.bytes = bytes
             self.limits = limits
         }
 
         mutating func parseDocument() throws(SyntaxError) -> Value {
-            if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
                 throw error("the input is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8")
             }
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+            skipByteOrderMark()
             try skipWhitespace()
             guard index < bytes.count else {
                 throw error("the document is empty; a policy is a JSON object such as {\"version\": 1}")
             }
-            let value = try parseValue()
+            let value = try readValue()
             try skipWhitespace()
             if index < bytes.count {
                 throw error("unexpected \(describeCurrent()) after the end of the JSON value")
@@ -33,6 +36,16 @@ extension StrictJSON {
         }
 
         // MARK: Values
+
+        /// One value starting at the next non-blank byte; the value limit counts from here, and
+        /// nesting from the top level (a value abandoned at an error leaves its depth behind).
+        mutating func readValue() throws(SyntaxError) -> Value {
+            valueCount = 0
+            depth = 0
+            try skipWhitespace()
+            guard index < bytes.count else { throw error("expected a value but the input ends") }
+            return try parseValue()
+        }
 
         mutating func parseValue() throws(SyntaxError) -> Value {
             valueCount += 1
@@ -61,7 +74,7 @@ extension StrictJSON {
             let start = index
             var end = index
             while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
-            let word = String(decoding: bytes[start..<end], as: UTF8.self)
+            let word = text(start..<end)
             let kind: Kind
             switch word {
             case "true": kind = .bool(true)
@@ -107,7 +120,12 @@ extension StrictJSON {
                     }
                     throw error("expected a key in double quotes, found \(describeCurrent())")
                 }
+                let keyOffset = index
                 let key = try parseString()
+                if limits.refusesDuplicateKeys, members.contains(where: { $0.key == key }) {
+                    throw SyntaxError(position: keyPosition, message: "key \"\(key)\" appears twice in one object; keep one",
+                                      byteOffset: keyOffset)
+                }
                 try skipWhitespace()
                 guard try peek("the object") == UInt8(ascii: ":") else {
                     throw error("expected \":\" after the key \"\(key)\", found \(describeCurrent())")
@@ -202,7 +220,7 @@ extension StrictJSON {
                 }
                 skipDigits()
             }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
+            return text(start..<index)
         }
 
         private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -215,6 +233,7 @@ extension StrictJSON {
 
         mutating func parseString() throws(SyntaxError) -> String {
             let opening = position
+            let openingOffset = index
             advance()   // "
             // Fast path: printable ASCII up to the closing quote, what nearly every policy
             // string is (a 100 k-prefix list is 100 k of them). No newline and no UTF-8
@@ -226,17 +245,18 @@ extension StrictJSON {
                 end += 1
             }
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-                let text = String(decoding: bytes[index..<end], as: UTF8.self)
+                let string = text(index..<end)
                 column += end + 1 - index
                 index = end + 1
-                return text
+                return string
             }
-            var result = Array(bytes[index..<end])
+            var result = Array(UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
             column += end - index
             index = end
             while true {
                 guard index < bytes.count else {
-                    throw SyntaxError(position: opening, message: "this string is never closed with a double quote")
+                    throw SyntaxError(position: opening, message: "this string is never closed with a double quote",
+                                      byteOffset: openingOffset)
                 }
                 let byte = bytes[index]
                 switch byte {
@@ -253,7 +273,7 @@ extension StrictJSON {
                     advance()
                 default:
                     let length = try validUTF8SequenceLength()
-                    result.append(contentsOf: bytes[index..<index + length])
+                    result.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<index + length]))
                     advance(by: length)
                 }
             }
@@ -272,20 +292,24 @@ extension StrictJSON {
             case UInt8(ascii: "t"): result.append(0x09)
             case UInt8(ascii: "u"):
                 let escapeStart = Position(line: line, column: column - 1)
+                let escapeOffset = index - 1
                 advance()
                 var scalar = try hexQuad()
                 if (0xD800...0xDBFF).contains(scalar) {
                     guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                        throw SyntaxError(position: escapeStart, message: "\\u\(hex(scalar, width: 4)) is half of a UTF-16 surrogate pair and is not followed by its low half")
+                        throw SyntaxError(position: escapeStart, message: "\\u\(hex(scalar, width: 4)) is half of a UTF-16 surrogate pair and is not followed by its low half",
+                                          byteOffset: escapeOffset)
                     }
                     advance(by: 2)
                     let low = try hexQuad()
                     guard (0xDC00...0xDFFF).contains(low) else {
-                        throw SyntaxError(position: escapeStart, message: "\\u\(hex(scalar, width: 4)) is a high surrogate followed by \\u\(hex(low, width: 4)), which is not a low surrogate")
+                        throw SyntaxError(position: escapeStart, message: "\\u\(hex(scalar, width: 4)) is a high surrogate followed by \\u\(hex(low, width: 4)), which is not a low surrogate",
+                                          byteOffset: escapeOffset)
                     }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw SyntaxError(position: escapeStart, message: "\\u\(hex(scalar, width: 4)) is a lone low surrogate, not a character")
+                    throw SyntaxError(position: escapeStart, message: "\\u\(hex(scalar, width: 4)) is a lone low surrogate, not a character",
+                                      byteOffset: escapeOffset)
                 }
                 result.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
                 return
@@ -357,15 +381,68 @@ extension StrictJSON {
             }
         }
 
+        /// Skips blanks, and refuses a comment where they end.
         mutating func skipWhitespace() throws(SyntaxError) {
+            skipBlanks()
+            if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "/"),
+               bytes[index + 1] == UInt8(ascii: "/") || bytes[index + 1] == UInt8(ascii: "*") {
+                throw error("JSON does not allow comments")
+            }
+        }
+
+        /// Space, tab, carriage return and newline (RFC 8259's whitespace).
+        mutating func skipBlanks() {
             while index < bytes.count {
                 switch bytes[index] {
-                case 0x20, 0x09, 0x0A, 0x0D: advance()
-                case UInt8(ascii: "/") where index + 1 < bytes.count && (bytes[index + 1] == UInt8(ascii: "/") || bytes[index + 1] == UInt8(ascii: "*")):
-                    throw error("JSON does not allow comments")
+                case 0x20, 0x09, 0x0D:
+                    index += 1
+                    column += 1
+                case 0x0A:
+                    index += 1
+                    line += 1
+                    column = 1
                 default: return
                 }
             }
+        }
+
+        /// Skips a UTF-8 byte-order mark, which some editors write and RFC 8259 §8.1 lets a
+        /// reader ignore.
+        mutating func skipByteOrderMark() {
+            if bytes.count - index >= 3, bytes[index] == 0xEF, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF {
+                index += 3
+            }
+        }
+
+        /// Moves past the next newline: JSON lines resynchronise there after a bad record.
+        mutating func skipLine() {
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                column += 1
+                if byte == 0x0A {
+                    line += 1
+                    column = 1
+                    return
+                }
+            }
+        }
+
+        var atEnd: Bool { index >= bytes.count }
+
+        var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        /// Consumes `byte` (framing punctuation such as a packet list's `[`, `,` and `]`), or
+        /// says what was expected and what came instead.
+        mutating func expect(_ byte: UInt8, _ what: String) throws(SyntaxError) {
+            guard current == byte else {
+                throw error("expected \(what) " + (index < bytes.count ? "but found \(describeCurrent())" : "but the input ends"))
+            }
+            advance()
+        }
+
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
 
         /// The current byte; at the end of input, an error naming what was left open.
@@ -374,14 +451,14 @@ extension StrictJSON {
             return bytes[index]
         }
 
-        func error(_ message: String) -> SyntaxError { SyntaxError(position: position, message: message) }
+        func error(_ message: String) -> SyntaxError { SyntaxError(position: position, message: message, byteOffset: index) }
 
         func describeCurrent() -> String {
             guard index < bytes.count else { return "the end of the input" }
             let byte = bytes[index]
             if byte >= 0x80 {
                 if let length = try? validUTF8SequenceLength() {
-                    return "\"\(String(decoding: bytes[index..<index + length], as: UTF8.self))\""
+                    return "\"\(text(index..<index + length))\""
                 }
                 return "byte 0x\(hex(byte, width: 2))"
             }

@@ -91,6 +91,32 @@ struct StrictJSONTests {
         #expect(syntaxError(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)) == nil)
     }
 
+    /// Packet lists ask the reader to refuse a duplicate key; the error points at the second
+    /// key (line, column and byte offset). Policies keep both for the decoder to name by path.
+    @Test func duplicateKeysRefusedOnRequest() throws {
+        let text = "{\"a\": 1,\n \"a\": 2}"
+        let error = syntaxError(text, limits: .init(refusesDuplicateKeys: true))
+        #expect(error?.message == "key \"a\" appears twice in one object; keep one")
+        #expect(error?.position == .init(line: 2, column: 2))
+        #expect(error?.byteOffset == 10)
+        guard case .object(let members) = try parse(text).kind else { Issue.record("not an object"); return }
+        #expect(members.map(\.key) == ["a", "a"])
+    }
+
+    /// One value at a time, as the JSON-lines packet reader uses it.
+    @Test func valuesOneAtATime() throws {
+        let bytes = Array("{\"a\": 1}\n[2]\n// no".utf8)
+        try bytes.withUnsafeBytes { buffer in
+            var reader = StrictJSON.Reader(bytes: buffer)
+            #expect(try reader.readValue().position == .init(line: 1, column: 1))
+            let second = try reader.readValue()
+            #expect(second.position == .init(line: 2, column: 1))
+            #expect(second.kind == .array([StrictJSON.Value(.number("2"), at: .init(line: 2, column: 2))]))
+            #expect(throws: StrictJSON.SyntaxError(position: .init(line: 3, column: 1), message: "JSON does not allow comments",
+                                                   byteOffset: 13)) { try reader.readValue() }
+        }
+    }
+
     @Test func valueCountIsBounded() {
         let many = "[" + Array(repeating: "0", count: 1001).joined(separator: ",") + "]"
         #expect(syntaxError(many, limits: .init(maximumValues: 1000))?.message.hasPrefix("the document holds more than 1000 values") == true)

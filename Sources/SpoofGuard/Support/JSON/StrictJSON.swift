@@ -1,9 +1,10 @@
-/// A small, strict JSON reader (RFC 8259) for policies and catalogs.
+/// spoofguard's one strict JSON reader (RFC 8259), for policies, catalogs and packet lists.
 ///
 /// Why not Foundation's `JSONSerialization`: it silently keeps one of two duplicate keys, and
 /// a policy where `"action"` appears twice must not be read as whichever came last. This reader
-/// keeps every object member in order, with the position it was written at, so the policy
-/// decoder can refuse duplicates and point at each problem by line and column.
+/// keeps every object member in order, with the position it was written at, numbers as their
+/// text, and bounds nesting and size. Duplicate keys are refused by the reader (packet lists)
+/// or kept for the caller to refuse with a JSON path (the policy decoder reports every one).
 public enum StrictJSON {
     /// Where a value starts in the text: 1-based line and column (columns count Unicode
     /// scalars, as editors do).
@@ -60,10 +61,17 @@ public enum StrictJSON {
         }
     }
 
-    /// A syntax error, with the position of the offending character.
+    /// A syntax error, with the position of the offending character (line and column for
+    /// people, the byte offset for packet-list records).
     public struct SyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
         public var position: Position
         public var message: String
+        public var byteOffset: Int
+        public init(position: Position, message: String, byteOffset: Int = 0) {
+            self.position = position
+            self.message = message
+            self.byteOffset = byteOffset
+        }
         public var description: String { "\(position): \(message)" }
     }
 
@@ -73,16 +81,23 @@ public enum StrictJSON {
         public var maximumDepth: Int
         /// Values of any kind in the whole document.
         public var maximumValues: Int
-        public init(maximumDepth: Int = 64, maximumValues: Int = 1_000_000) {
+        /// Refuse a key given twice in one object as a syntax error. Off for policies, whose
+        /// decoder reports every duplicate with its JSON path and both positions.
+        public var refusesDuplicateKeys: Bool
+        public init(maximumDepth: Int = 64, maximumValues: Int = 1_000_000, refusesDuplicateKeys: Bool = false) {
             self.maximumDepth = maximumDepth
             self.maximumValues = maximumValues
+            self.refusesDuplicateKeys = refusesDuplicateKeys
         }
     }
 
     /// Parses one JSON document. A UTF-8 byte order mark at the start is skipped (RFC 8259 §8.1
     /// allows ignoring it; Windows editors write one); anything after the value is an error.
     public static func parse(_ bytes: [UInt8], limits: Limits = Limits()) throws(SyntaxError) -> Value {
-        var parser = Parser(bytes: bytes, limits: limits)
-        return try parser.parseDocument()
+        let result = bytes.withUnsafeBytes { buffer in
+            var reader = Reader(bytes: buffer, limits: limits)
+            return Result { () throws(SyntaxError) in try reader.parseDocument() }
+        }
+        return try result.get()
     }
 }
