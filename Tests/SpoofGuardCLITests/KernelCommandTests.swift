@@ -62,7 +62,12 @@ struct KernelCommandTests {
         #expect(json["kernel_features"] is [String: Any], "\(status.output)")
         let tables = try #require(json["tables"] as? [[String: Any]])
         #expect(tables.first?["guarded_interfaces"] as? [String] == ["eth0", "ppp*", "wan*"])
-        #expect(tables.first?["guarded_sources"] as? [String] == ["127.0.0.0/8"])
+        // Address sets are named, not dumped, unless --elements.
+        #expect(tables.first?["guarded_sources"] as? [String] == ["@source_ipv4"])
+        let listed = try ns.spoofguard("status", "--json", "--elements")
+        let listedJSON = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any])
+        let listedTables = try #require(listedJSON["tables"] as? [[String: Any]])
+        #expect(listedTables.first?["guarded_sources"] as? [String] == ["127.0.0.0/8"])
         let chains = try #require(tables.first?["chains"] as? [[String: Any]])
         let rules = try #require(chains.first?["rules"] as? [[String: Any]])
         #expect(rules.first?["comment"] as? String == "guard.source ipv4")
