@@ -18,7 +18,8 @@ public enum TestProcess {
     /// Runs `arguments` to its end; throws only when it cannot be started.
     @discardableResult
     public static func run(_ arguments: [String], input: String? = nil, directory: String? = nil) throws -> Outcome {
-        let child = try ChildProcess.run(["/usr/bin/env"] + arguments, standardInput: input.map { Array($0.utf8) }, directory: directory)
+        let child = try ChildProcess.run(["/usr/bin/env"] + TestRuntimeDirectory.assignment + arguments,
+                                         standardInput: input.map { Array($0.utf8) }, directory: directory)
         return Outcome(status: child.status, output: child.standardOutput, error: child.standardError)
     }
 
@@ -30,6 +31,24 @@ public enum TestProcess {
         guard outcome.status == 0 else { throw CommandFailed(command: arguments, status: outcome.status, output: outcome.error + outcome.output) }
         return outcome.output
     }
+}
+
+/// A runtime directory of the test run's own (mkdtemp: root's, mode 0700), given to every
+/// program the tests start as `SPOOFGUARD_RUNTIME_DIR` unless the caller set one: the element
+/// records and locks that apply and diff keep then stay out of the host's /run/spoofguard, and
+/// are removed when the test process exits. A test that passes `--runtime-dir` still wins.
+public enum TestRuntimeDirectory {
+    public static let path: String? = {
+        if getenv("SPOOFGUARD_RUNTIME_DIR") != nil { return nil }
+        var template = Array("/tmp/spoofguard-test-run-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else { return nil }
+        let path = String(cString: template)
+        atexit { if let path = TestRuntimeDirectory.path { _ = try? FileManager.default.removeItem(atPath: path) } }
+        return path
+    }()
+
+    /// `NAME=value` for /usr/bin/env, or nothing when the environment already names one.
+    static var assignment: [String] { path.map { ["SPOOFGUARD_RUNTIME_DIR=" + $0] } ?? [] }
 }
 
 public struct CommandFailed: Error, CustomStringConvertible {
