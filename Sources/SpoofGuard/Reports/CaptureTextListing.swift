@@ -1,23 +1,28 @@
-/// `dry-run`'s text listing of a capture read with `--iif`, straight from the mapped frames:
+/// `dry-run`'s listing of a capture read with `--iif`, text or JSON, straight from the mapped frames:
 /// no `Packet` per frame, each outcome from the fixed-interface classifier (the evaluator's
 /// verdict and decider, as `DryRunDecisions` gives them), and what lines share — the
 /// interface, and per outcome the verdict and decider — rendered and escaped once. Lines
 /// collect in one buffer handed to `write` whenever it fills, so memory stays flat however
-/// many packets there are. Byte for byte the lines of `DryRunListing` (`DryRunText.line`);
-/// tests hold them together.
+/// many packets there are. Byte for byte the lines of `DryRunListing` (`DryRunText.line`), or
+/// its JSON results with the document's opening (`{"results": [` before the first, a comma
+/// between); tests hold them together.
 public struct CaptureTextListing {
     private let classifier: FixedInterfaceClassifier
     private let interface: InputInterface
+    private let format: DryRunListing.Format
     private let dropsOnly: Bool
+    /// Packets listed so far; for JSON, whether the document was opened.
+    public private(set) var listed = 0
     /// Bytes handed to `write` at once: few write(2) calls, a small footprint.
     static let bufferCapacity = 1 << 18
 
     /// nil when the listing must take the general path: JSON input, no `--iif`, or a
     /// `limit` that can decide a verdict (see `FixedInterfaceClassifier`).
-    public init?(packets: PacketIterator, evaluator: Evaluator, dropsOnly: Bool) {
+    public init?(packets: PacketIterator, evaluator: Evaluator, format: DryRunListing.Format, dropsOnly: Bool) {
         guard let (classifier, interface) = FixedInterfaceClassifier.forCapture(packets, evaluator: evaluator) else { return nil }
         self.classifier = classifier
         self.interface = interface
+        self.format = format
         self.dropsOnly = dropsOnly
     }
 
@@ -25,11 +30,14 @@ public struct CaptureTextListing {
     /// handing the text to `write` in large pieces, and returns the totals. Tagged and PPPoE
     /// frames take the evaluator, whose counters and logs advance for them only. What was
     /// listed before a bad record is written before the error is thrown.
-    public func run(_ packets: inout PacketIterator, evaluator: inout Evaluator,
-                    write: @escaping (UnsafeRawBufferPointer) -> Void) throws(PacketInputError) -> DryRunTally {
+    public mutating func run(_ packets: inout PacketIterator, evaluator: inout Evaluator,
+                             write: @escaping (UnsafeRawBufferPointer) -> Void) throws(PacketInputError) -> DryRunTally {
         var sink = CaptureLineWriter(classifier: classifier, evaluator: evaluator, interface: interface,
-                                     dropsOnly: dropsOnly, write: write)
-        defer { sink.release() }
+                                     format: format, dropsOnly: dropsOnly, write: write)
+        defer {
+            listed = sink.listed
+            sink.release()
+        }
         do {
             try packets.forEachCapturedFrame(into: &sink)
         } catch {
@@ -45,21 +53,24 @@ public struct CaptureTextListing {
     }
 }
 
-/// The sink behind `CaptureTextListing`: one line per frame into a buffer it owns.
+/// The sink behind `CaptureTextListing`: one line (or JSON result) per frame into a buffer it owns.
 struct CaptureLineWriter: CapturedFrameSink {
     let classifier: FixedInterfaceClassifier
     /// For tagged and PPPoE frames, whose fates the classifier's tables do not hold.
     var evaluator: Evaluator
     let interface: InputInterface
+    let format: DryRunListing.Format
     let dropsOnly: Bool
+    private(set) var listed = 0
     /// Packets per classifier outcome.
     let counts: UnsafeMutableBufferPointer<Int>
     var otherOutcomes: [Evaluator.Outcome: Int] = [:]
     private var otherEndings: [Evaluator.Outcome: [UInt8]] = [:]
     private var number = 0
 
-    /// The interface name, then per classifier outcome its line ending (`: drop by …\n`),
-    /// terminal-escaped, in one block; `endings[i]` is outcome i's, empty when not listed.
+    /// The interface (its name, terminal-escaped, or its JSON members), then per classifier
+    /// outcome its line ending (`: drop by …\n`, or `}, "verdict": …}`), in one block;
+    /// `endings[i]` is outcome i's, empty when not listed.
     private let fixed: UnsafeMutableBufferPointer<UInt8>
     private let interfaceText: UnsafeBufferPointer<UInt8>
     private let endings: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
@@ -71,18 +82,22 @@ struct CaptureLineWriter: CapturedFrameSink {
     private var used = 0
     private let write: (UnsafeRawBufferPointer) -> Void
 
-    init(classifier: FixedInterfaceClassifier, evaluator: Evaluator, interface: InputInterface, dropsOnly: Bool,
-         write: @escaping (UnsafeRawBufferPointer) -> Void) {
+    init(classifier: FixedInterfaceClassifier, evaluator: Evaluator, interface: InputInterface,
+         format: DryRunListing.Format, dropsOnly: Bool, write: @escaping (UnsafeRawBufferPointer) -> Void) {
         self.classifier = classifier
         self.evaluator = evaluator
         self.interface = interface
+        self.format = format
         self.dropsOnly = dropsOnly
         self.write = write
         counts = .allocate(capacity: classifier.outcomes.count)
         counts.initialize(repeating: 0)
-        let name = Array(interface.name.terminalEscaped.utf8)
+        let name = switch format {
+        case .text: Array(interface.name.terminalEscaped.utf8)
+        case .json: DryRunListing.interfaceMembers(interface)
+        }
         let tails = classifier.outcomes.map { outcome in
-            dropsOnly && !outcome.verdict.isDrop ? [] : Self.ending(outcome, evaluator)
+            dropsOnly && !outcome.verdict.isDrop ? [] : Self.ending(outcome, evaluator, format)
         }
         let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, name.count + tails.reduce(0) { $0 + $1.count }))
         var at = 0
@@ -110,11 +125,18 @@ struct CaptureLineWriter: CapturedFrameSink {
     }
 
     /// `: verdict` and ` by decider` (none for nobody) and the line break, as `DryRunText.line`
-    /// ends a line of a packet without an expectation.
-    static func ending(_ outcome: Evaluator.Outcome, _ evaluator: Evaluator) -> [UInt8] {
+    /// ends a line of a packet without an expectation; for JSON the packet object's close,
+    /// the verdict and decider members and the result's close, as `DryRunListing` writes them.
+    static func ending(_ outcome: Evaluator.Outcome, _ evaluator: Evaluator, _ format: DryRunListing.Format) -> [UInt8] {
         let decider = evaluator.decider(outcome.decision)
-        let by = decider == .nobody ? "" : " by \(decider)"
-        return Array((": \(DryRunText.word(outcome.verdict))" + by).terminalEscaped.utf8) + [UInt8(ascii: "\n")]
+        switch format {
+        case .text:
+            let by = decider == .nobody ? "" : " by \(decider)"
+            return Array((": \(DryRunText.word(outcome.verdict))" + by).terminalEscaped.utf8) + [UInt8(ascii: "\n")]
+        case .json:
+            return Array(#"}, "verdict": "\#(DryRunText.word(outcome.verdict))", "#.utf8)
+                + DryRunListing.deciderMember(decider) + [UInt8(ascii: "}")]
+        }
     }
 
     /// Hands what is buffered to `write`.
@@ -153,23 +175,79 @@ struct CaptureLineWriter: CapturedFrameSink {
         makeRoom(lineRoom)
         var cursor = start()
         source(&cursor)
-        cursor.put(" -> ")
+        between(&cursor)
         destination(&cursor)
-        cursor.lineTransport(TransportProtocol(number: transport.protocolNumber), destinationPort: transport.ports?.destination)
+        let ports = transport.ports
+        after(&cursor, TransportProtocol(number: transport.protocolNumber), ports?.source, ports?.destination, transport.length)
         cursor.put(ending)
         used &+= cursor.count
     }
 
-    /// `#number interface `, at the end of the buffer.
+    /// `#number interface `, or the result's separator and opening up to the source address,
+    /// at the end of the buffer.
     @inline(__always)
-    private func start() -> ByteCursor {
+    private mutating func start() -> ByteCursor {
         var cursor = ByteCursor(unchecked: buffer + used)
-        cursor.put("#")
-        cursor.decimal(number)
-        cursor.put(" ")
-        cursor.put(interfaceText)
-        cursor.put(" ")
+        switch format {
+        case .text:
+            cursor.put("#")
+            cursor.decimal(number)
+            cursor.put(" ")
+            cursor.put(interfaceText)
+            cursor.put(" ")
+        case .json:
+            // The document opens with its first result, as the general listing opens it.
+            cursor.put(listed == 0 ? "{\"results\": [\n  " : ",\n  ")
+            cursor.put(#"{"number": "#)
+            cursor.decimal(number)
+            cursor.put(#", "packet": {"#)
+            cursor.put(interfaceText)
+            cursor.put(#", "src": ""#)
+        }
+        listed &+= 1
         return cursor
+    }
+
+    @inline(__always)
+    private func between(_ cursor: inout ByteCursor) {
+        switch format {
+        case .text: cursor.put(" -> ")
+        case .json: cursor.put(#"", "dst": ""#)
+        }
+    }
+
+    /// After the destination address: ` udp/53`, or the transport, ports and length members.
+    @inline(__always)
+    private func after(_ cursor: inout ByteCursor, _ transport: TransportProtocol?,
+                       _ sourcePort: UInt16?, _ destinationPort: UInt16?, _ length: Int) {
+        switch format {
+        case .text: cursor.lineTransport(transport, destinationPort: destinationPort)
+        case .json:
+            cursor.put("\"")
+            if let transport {
+                cursor.put(#", "proto": ""#)
+                cursor.transport(transport)
+                cursor.put("\"")
+            }
+            if let sourcePort {
+                cursor.put(#", "sport": "#)
+                cursor.decimal(Int(sourcePort))
+            }
+            if let destinationPort {
+                cursor.put(#", "dport": "#)
+                cursor.decimal(Int(destinationPort))
+            }
+            cursor.put(#", "length": "#)
+            cursor.decimal(length)
+        }
+    }
+
+    /// How an encapsulated frame's line names its encapsulation (empty for none).
+    private func encapsulation(_ encapsulation: LinkEncapsulation) -> [UInt8] {
+        switch format {
+        case .text: encapsulation.isWrappedForHooks ? Array(" in \(encapsulation)".utf8) : []
+        case .json: encapsulation != .untagged ? Array(#", "encapsulation": "\#(encapsulation)""#.utf8) : []
+        }
     }
 
     /// Frames the full decoder read (tags, PPPoE, extension headers, other link types).
@@ -183,17 +261,17 @@ struct CaptureLineWriter: CapturedFrameSink {
         } else {
             let outcome = evaluator.decide(ip.packet(on: interface))
             otherOutcomes[outcome, default: 0] += 1
-            ending = dropsOnly && !outcome.verdict.isDrop ? [] : otherEndings[outcome] ?? Self.ending(outcome, evaluator)
+            ending = dropsOnly && !outcome.verdict.isDrop ? [] : otherEndings[outcome] ?? Self.ending(outcome, evaluator, format)
             otherEndings[outcome] = ending
         }
         guard !ending.isEmpty else { return }
-        let wrapped = ip.fields.encapsulation.isWrappedForHooks ? Array(" in \(ip.fields.encapsulation)".utf8) : []
+        let wrapped = encapsulation(ip.fields.encapsulation)
         makeRoom(lineRoom)
         var cursor = start()
         cursor.address(ip.source)
-        cursor.put(" -> ")
+        between(&cursor)
         cursor.address(ip.destination)
-        cursor.lineTransport(ip.transport, destinationPort: ip.destinationPort)
+        after(&cursor, ip.transport, ip.sourcePort, ip.destinationPort, ip.length)
         used &+= cursor.count
         append(wrapped)
         append(ending)

@@ -122,13 +122,25 @@ public struct DryRunListing {
         switch format {
         case .text:
             interfaceBytes = Array(new.name.terminalEscaped.utf8)
-        case .json:
-            // The members without braces: the packet object goes on after them.
-            var writer = JSONWriter()
-            writer.member("iif", new.name)
-            writer.member("iif_kind", new.kind.rawValue)
-            interfaceBytes = writer.take()
+        case .json: interfaceBytes = Self.interfaceMembers(new)
         }
+    }
+
+    /// The packet object's `"iif": …, "iif_kind": …` members, without braces: the object goes
+    /// on after them.
+    static func interfaceMembers(_ interface: InputInterface) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.member("iif", interface.name)
+        writer.member("iif_kind", interface.kind.rawValue)
+        return writer.take()
+    }
+
+    /// The result object's `"decided_by": {…}` member.
+    static func deciderMember(_ decider: Decider) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.key("decided_by")
+        writer.write(decider.json)
+        return writer.take()
     }
 
     private mutating func deciderBytes(_ decision: Decision) -> [UInt8] {
@@ -145,11 +157,7 @@ public struct DryRunListing {
         let bytes: [UInt8]
         switch format {
         case .text: bytes = decider == .nobody ? [] : Array(" by \(decider)".terminalEscaped.utf8)
-        case .json:
-            var writer = JSONWriter()
-            writer.key("decided_by")
-            writer.write(decider.json)
-            bytes = writer.take()
+        case .json: bytes = Self.deciderMember(decider)
         }
         deciders[decision] = bytes
         return bytes

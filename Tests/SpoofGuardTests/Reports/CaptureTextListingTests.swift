@@ -2,14 +2,15 @@ import Foundation
 import Testing
 @testable import SpoofGuard
 
-/// The streamed text listing of captures (`CaptureTextListing`, what `dry-run --iif` prints)
-/// against the general one it stands in for — every packet from `next()`, decided by the
-/// evaluator, written by `DryRunText.line` — byte for byte, with and without `--drops`, with
-/// the same totals, counts and errors, also for tagged, PPPoE and broken captures.
+/// The streamed listing of captures (`CaptureTextListing`, what `dry-run --iif` prints), text
+/// and JSON, against the general one it stands in for — every packet from `next()`, decided by
+/// the evaluator, written by `DryRunText.line` or `DryRunText.json` in the document's framing —
+/// byte for byte, with and without `--drops`, with the same totals, counts and errors, also for
+/// tagged, PPPoE and broken captures.
 @Suite struct CaptureTextListingTests {
     /// The general listing of `bytes`, its totals and read counts, then the error if any.
-    static func general(_ bytes: [UInt8], _ ruleset: Ruleset, iif: String, dropsOnly: Bool, skipBad: Bool = false,
-                        kind: InputInterface.Kind? = nil) throws -> String {
+    static func general(_ bytes: [UInt8], _ ruleset: Ruleset, iif: String, format: DryRunListing.Format, dropsOnly: Bool,
+                        skipBad: Bool = false, kind: InputInterface.Kind? = nil) throws -> String {
         var evaluator = try Evaluator(ruleset: ruleset)
         var packets = try PacketSource.packets(bytes: bytes, overrideInterface: iif, skipBad: skipBad)
         packets.interfaceKind = kind
@@ -21,8 +22,13 @@ import Testing
                 let outcome = evaluator.decide(packet)
                 tally.add(outcome, for: packet, number: number)
                 guard !dropsOnly || outcome.verdict.isDrop else { continue }
-                text += DryRunText.line(number: number, packet: packet, verdict: outcome.verdict,
-                                        decider: evaluator.decider(outcome.decision)) + "\n"
+                let decider = evaluator.decider(outcome.decision)
+                switch format {
+                case .text: text += DryRunText.line(number: number, packet: packet, verdict: outcome.verdict, decider: decider) + "\n"
+                case .json:
+                    text += (text.isEmpty ? "{\"results\": [\n  " : ",\n  ")
+                        + DryRunText.json(number: number, packet: packet, verdict: outcome.verdict, decider: decider).serialized
+                }
             }
         } catch {
             return text + "error: \(error)"
@@ -31,12 +37,12 @@ import Testing
     }
 
     /// The same through `CaptureTextListing`, with every piece handed to `write` checked.
-    static func streamed(_ bytes: [UInt8], _ ruleset: Ruleset, iif: String, dropsOnly: Bool, skipBad: Bool = false,
-                         kind: InputInterface.Kind? = nil) throws -> String {
+    static func streamed(_ bytes: [UInt8], _ ruleset: Ruleset, iif: String, format: DryRunListing.Format, dropsOnly: Bool,
+                         skipBad: Bool = false, kind: InputInterface.Kind? = nil) throws -> String {
         var evaluator = try Evaluator(ruleset: ruleset)
         var packets = try PacketSource.packets(bytes: bytes, overrideInterface: iif, skipBad: skipBad)
         packets.interfaceKind = kind
-        let listing = try #require(CaptureTextListing(packets: packets, evaluator: evaluator, dropsOnly: dropsOnly))
+        var listing = try #require(CaptureTextListing(packets: packets, evaluator: evaluator, format: format, dropsOnly: dropsOnly))
         final class Pieces { var bytes: [UInt8] = []; var sizes: [Int] = [] }
         let pieces = Pieces()
         let tally: DryRunTally
@@ -46,19 +52,23 @@ import Testing
                 pieces.bytes += piece
             }
         } catch {
+            #expect((listing.listed == 0) == pieces.bytes.isEmpty)
             return String(decoding: pieces.bytes, as: UTF8.self) + "error: \(error)"
         }
+        #expect((listing.listed == 0) == pieces.bytes.isEmpty)
         #expect(pieces.sizes.allSatisfy { $0 > 0 && $0 <= CaptureTextListing.bufferCapacity + 4096 })
         return String(decoding: pieces.bytes, as: UTF8.self) + DryRunSummaryTests.describe(tally, evaluator, packets)
     }
 
     static func expectAlike(_ bytes: [UInt8], _ ruleset: Ruleset, iif: String, skipBad: Bool = false,
                             kind: InputInterface.Kind? = nil, _ comment: Comment) throws {
-        for dropsOnly in [false, true] {
-            let general = try general(bytes, ruleset, iif: iif, dropsOnly: dropsOnly, skipBad: skipBad, kind: kind)
-            let streamed = try streamed(bytes, ruleset, iif: iif, dropsOnly: dropsOnly, skipBad: skipBad, kind: kind)
-            #expect(streamed == general, "\(comment) drops \(dropsOnly)")
-            guard streamed == general else { return }
+        for format in [DryRunListing.Format.text, .json] {
+            for dropsOnly in [false, true] {
+                let general = try general(bytes, ruleset, iif: iif, format: format, dropsOnly: dropsOnly, skipBad: skipBad, kind: kind)
+                let streamed = try streamed(bytes, ruleset, iif: iif, format: format, dropsOnly: dropsOnly, skipBad: skipBad, kind: kind)
+                #expect(streamed == general, "\(comment) \(format) drops \(dropsOnly)")
+                guard streamed == general else { return }
+            }
         }
     }
 
