@@ -78,8 +78,8 @@ struct DryRunCommand: ParsableCommand {
         do {
             if summary {
                 tally = try DryRunSummary.tally(&source, evaluator: &evaluator).tally
-            } else if var listing = CaptureTextListing(packets: source, evaluator: evaluator, format: json ? .json : .text,
-                                                       dropsOnly: drops) {
+            } else if var listing = CaptureListing(packets: source, evaluator: evaluator, format: json ? .json : .text,
+                                                   dropsOnly: drops) {
                 // A capture with --iif: lines or results straight from the frames, in large writes.
                 defer { firstResult = listing.listed == 0 }
                 tally = try listing.run(&source, evaluator: &evaluator, write: StandardOutputBuffer.writeThrough)

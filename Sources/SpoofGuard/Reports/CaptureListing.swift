@@ -6,7 +6,7 @@
 /// many packets there are. Byte for byte the lines of `DryRunListing` (`DryRunText.line`), or
 /// its JSON results with the document's opening (`{"results": [` before the first, a comma
 /// between); tests hold them together.
-public struct CaptureTextListing {
+public struct CaptureListing {
     private let classifier: FixedInterfaceClassifier
     private let interface: InputInterface
     private let format: DryRunListing.Format
@@ -53,7 +53,7 @@ public struct CaptureTextListing {
     }
 }
 
-/// The sink behind `CaptureTextListing`: one line (or JSON result) per frame into a buffer it owns.
+/// The sink behind `CaptureListing`: one line (or JSON result) per frame into a buffer it owns.
 struct CaptureLineWriter: CapturedFrameSink {
     let classifier: FixedInterfaceClassifier
     /// For tagged and PPPoE frames, whose fates the classifier's tables do not hold.
@@ -113,7 +113,7 @@ struct CaptureLineWriter: CapturedFrameSink {
         for (index, tail) in tails.enumerated() { endings.initializeElement(at: index, to: place(tail)) }
         self.endings = endings
         lineRoom = ByteCursor.capacity + name.count + (tails.map(\.count).max() ?? 0)
-        buffer = .allocate(capacity: CaptureTextListing.bufferCapacity + lineRoom)
+        buffer = .allocate(capacity: CaptureListing.bufferCapacity + lineRoom)
     }
 
     /// Frees what `init` allocated; the writer is not used after.
@@ -148,7 +148,7 @@ struct CaptureLineWriter: CapturedFrameSink {
 
     @inline(__always)
     private mutating func makeRoom(_ bytes: Int) {
-        if used &+ bytes > CaptureTextListing.bufferCapacity &+ lineRoom { flush() }
+        if used &+ bytes > CaptureListing.bufferCapacity &+ lineRoom { flush() }
     }
 
     @inline(__always)
@@ -280,7 +280,7 @@ struct CaptureLineWriter: CapturedFrameSink {
     /// `bytes` after what is buffered; written through at once if larger than the buffer.
     private mutating func append(_ bytes: [UInt8]) {
         makeRoom(bytes.count)
-        guard used + bytes.count <= CaptureTextListing.bufferCapacity + lineRoom else {
+        guard used + bytes.count <= CaptureListing.bufferCapacity + lineRoom else {
             bytes.withUnsafeBytes(write)
             return
         }

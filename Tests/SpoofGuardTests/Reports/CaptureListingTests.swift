@@ -2,12 +2,12 @@ import Foundation
 import Testing
 @testable import SpoofGuard
 
-/// The streamed listing of captures (`CaptureTextListing`, what `dry-run --iif` prints), text
+/// The streamed listing of captures (`CaptureListing`, what `dry-run --iif` prints), text
 /// and JSON, against the general one it stands in for — every packet from `next()`, decided by
 /// the evaluator, written by `DryRunText.line` or `DryRunText.json` in the document's framing —
 /// byte for byte, with and without `--drops`, with the same totals, counts and errors, also for
 /// tagged, PPPoE and broken captures.
-@Suite struct CaptureTextListingTests {
+@Suite struct CaptureListingTests {
     /// The general listing of `bytes`, its totals and read counts, then the error if any.
     static func general(_ bytes: [UInt8], _ ruleset: Ruleset, iif: String, format: DryRunListing.Format, dropsOnly: Bool,
                         skipBad: Bool = false, kind: InputInterface.Kind? = nil) throws -> String {
@@ -36,13 +36,13 @@ import Testing
         return text + DryRunSummaryTests.describe(tally, evaluator, packets)
     }
 
-    /// The same through `CaptureTextListing`, with every piece handed to `write` checked.
+    /// The same through `CaptureListing`, with every piece handed to `write` checked.
     static func streamed(_ bytes: [UInt8], _ ruleset: Ruleset, iif: String, format: DryRunListing.Format, dropsOnly: Bool,
                          skipBad: Bool = false, kind: InputInterface.Kind? = nil) throws -> String {
         var evaluator = try Evaluator(ruleset: ruleset)
         var packets = try PacketSource.packets(bytes: bytes, overrideInterface: iif, skipBad: skipBad)
         packets.interfaceKind = kind
-        var listing = try #require(CaptureTextListing(packets: packets, evaluator: evaluator, format: format, dropsOnly: dropsOnly))
+        var listing = try #require(CaptureListing(packets: packets, evaluator: evaluator, format: format, dropsOnly: dropsOnly))
         final class Pieces { var bytes: [UInt8] = []; var sizes: [Int] = [] }
         let pieces = Pieces()
         let tally: DryRunTally
@@ -56,7 +56,7 @@ import Testing
             return String(decoding: pieces.bytes, as: UTF8.self) + "error: \(error)"
         }
         #expect((listing.listed == 0) == pieces.bytes.isEmpty)
-        #expect(pieces.sizes.allSatisfy { $0 > 0 && $0 <= CaptureTextListing.bufferCapacity + 4096 })
+        #expect(pieces.sizes.allSatisfy { $0 > 0 && $0 <= CaptureListing.bufferCapacity + 4096 })
         return String(decoding: pieces.bytes, as: UTF8.self) + DryRunSummaryTests.describe(tally, evaluator, packets)
     }
 
