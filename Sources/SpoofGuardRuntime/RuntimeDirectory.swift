@@ -1,5 +1,6 @@
 import Glibc
 import SpoofGuard
+import SystemPackage
 
 /// spoofguard's runtime directory (/run/spoofguard unless told otherwise): pending reverts and
 /// the locks of `try` labs. It is opened once, without following a symlink, and checked with
@@ -135,12 +136,7 @@ public final class RuntimeDirectory: @unchecked Sendable {
     /// The contents of the regular file `name` (at most `limit` bytes), not following a
     /// symlink; nil when absent, not a regular file, or larger than `limit`.
     public func read(_ name: String, limit: Int) -> [UInt8]? {
-        let descriptor = openat(self.descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size <= limit else { return nil }
-        return Self.readAll(descriptor, count: Int(status.st_size))
+        try? readRegularFile(name, limit: limit, trust: { _ in nil }).get()
     }
 
     /// Exactly `count` bytes from `descriptor`; nil when fewer come.
@@ -168,25 +164,60 @@ public final class RuntimeDirectory: @unchecked Sendable {
     /// permission for group or others, at most `limit` bytes; opened without following a
     /// symlink and judged by fstat of what was opened, not by its path.
     public func readPrivate(_ name: String, limit: Int) -> PrivateFile {
-        let full = path + "/" + name
-        let descriptor = openat(self.descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT { return .absent }
-            if code == ELOOP { return .untrusted("\(full) is a symbolic link") }
-            return .untrusted("\(full): \(String(cString: strerror(code)))")
+        switch readRegularFile(name, limit: limit, trust: Self.ownedPrivately) {
+        case .success(let bytes): .contents(bytes)
+        case .failure(.cannotOpen(.noSuchFileOrDirectory)): .absent
+        case .failure(let refusal): .untrusted(refusal.reason(path + "/" + name))
         }
+    }
+
+    /// Why a file of this directory was not read.
+    enum ReadRefusal: Error, Equatable {
+        case cannotOpen(Errno)
+        case cannotStat(Errno)
+        case notRegular
+        case owner(uid_t)
+        case mode(mode_t)
+        case larger(than: Int)
+        case shortRead
+
+        /// One line naming the file at `full` and what is wrong with it.
+        func reason(_ full: String) -> String {
+            switch self {
+            case .cannotOpen(.tooManySymbolicLinkLevels): "\(full) is a symbolic link"
+            case .cannotOpen(let code): "\(full): \(code)"
+            case .cannotStat(let code): "\(full): fstat: \(code)"
+            case .notRegular: "\(full) is not a regular file"
+            case .owner(let uid): "\(full) is owned by uid \(uid), not root"
+            case .mode(let mode): "\(full) has mode \(String(mode & 0o7777, radix: 8)), not 0600"
+            case .larger(let limit): "\(full) is larger than \(limit) bytes"
+            case .shortRead: "\(full) could not be read"
+            }
+        }
+    }
+
+    /// `readPrivate`'s trust: owned by root (or this user), no permission for group or others.
+    static func ownedPrivately(_ status: stat) -> ReadRefusal? {
+        guard status.st_uid == 0 || status.st_uid == geteuid() else { return .owner(status.st_uid) }
+        guard status.st_mode & 0o077 == 0 else { return .mode(status.st_mode) }
+        return nil
+    }
+
+    /// The one opening behind `read` and `readPrivate`: `name` opened relative to this
+    /// directory without following a symlink (O_NONBLOCK: a FIFO planted there cannot block
+    /// the open), judged by fstat of what was opened — a regular file, then `trust`, then at
+    /// most `limit` bytes — and read whole.
+    func readRegularFile(_ name: String, limit: Int, trust: (stat) -> ReadRefusal?) -> Result<[UInt8], ReadRefusal> {
+        let descriptor = openat(self.descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return .failure(.cannotOpen(Errno(rawValue: errno))) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .untrusted("\(full): fstat: \(String(cString: strerror(errno)))") }
-        guard status.st_mode & S_IFMT == S_IFREG else { return .untrusted("\(full) is not a regular file") }
-        guard status.st_uid == 0 || status.st_uid == geteuid() else { return .untrusted("\(full) is owned by uid \(status.st_uid), not root") }
-        guard status.st_mode & 0o077 == 0 else {
-            return .untrusted("\(full) has mode \(String(status.st_mode & 0o7777, radix: 8)), not 0600")
-        }
-        guard status.st_size <= limit else { return .untrusted("\(full) is larger than \(limit) bytes") }
-        guard let bytes = Self.readAll(descriptor, count: Int(status.st_size)) else { return .untrusted("\(full) could not be read") }
-        return .contents(bytes)
+        guard fstat(descriptor, &status) == 0 else { return .failure(.cannotStat(Errno(rawValue: errno))) }
+        guard status.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
+        if let refusal = trust(status) { return .failure(refusal) }
+        guard status.st_size <= limit else { return .failure(.larger(than: limit)) }
+        guard let bytes = Self.readAll(descriptor, count: Int(status.st_size)) else { return .failure(.shortRead) }
+        return .success(bytes)
     }
 
     /// Unlinks `name` (a symlink itself, never its target). True when this call removed it:

@@ -56,6 +56,56 @@ struct RuntimeDirectoryTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/created-through"))
     }
 
+    /// Both reads share one opening; each keeps its own rules. On what a forger could plant:
+    /// `read` (the pending revert) refuses a symlink, anything but a regular file and more than
+    /// `limit` bytes; `readPrivate` (the element record) refuses the same with a reason naming
+    /// the file, and also another owner and any permission for group or others.
+    @Test func eachReadRefusesWhatItsRulesRefuseAndSaysWhy() throws {
+        let scratch = try Scratch()
+        let directory = try #require(try RuntimeDirectory.open(scratch.path + "/run", create: true))
+        let full = directory.path + "/"
+        func plant(_ name: String, mode: Int) {
+            #expect(FileManager.default.createFile(atPath: full + name, contents: Data("abc".utf8), attributes: [.posixPermissions: mode]))
+        }
+        func privately(_ name: String, limit: Int = 16) -> String {
+            switch directory.readPrivate(name, limit: limit) {
+            case .absent: "absent"
+            case .untrusted(let reason): reason
+            case .contents(let bytes): String(decoding: bytes, as: UTF8.self)
+            }
+        }
+        plant("good", mode: 0o600)
+        plant("wide", mode: 0o644)
+        try FileManager.default.createSymbolicLink(atPath: full + "link", withDestinationPath: full + "good")
+        #expect(mkfifo(full + "fifo", 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: full + "directory", withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let tooLong = String(repeating: "x", count: Int(NAME_MAX) + 1)
+
+        #expect(directory.read("good", limit: 16) == Array("abc".utf8))
+        #expect(directory.read("good", limit: 3) == Array("abc".utf8))
+        #expect(directory.read("good", limit: 2) == nil)
+        #expect(directory.read("wide", limit: 16) == Array("abc".utf8), "the pending revert's read does not judge the mode")
+        for refused in ["absent", "link", "fifo", "directory", tooLong] {
+            #expect(directory.read(refused, limit: 16) == nil, "\(refused)")
+        }
+
+        #expect(privately("good") == "abc")
+        #expect(privately("good", limit: 3) == "abc")
+        #expect(privately("good", limit: 2) == full + "good is larger than 2 bytes")
+        #expect(privately("absent") == "absent")
+        #expect(privately("link") == full + "link is a symbolic link")
+        #expect(privately("fifo") == full + "fifo is not a regular file")
+        #expect(privately("directory") == full + "directory is not a regular file")
+        #expect(privately("wide") == full + "wide has mode 644, not 0600")
+        #expect(privately(tooLong) == full + tooLong + ": File name too long")
+        if geteuid() == 0 {
+            plant("foreign", mode: 0o600)
+            #expect(chown(full + "foreign", 65534, 65534) == 0)
+            #expect(privately("foreign") == full + "foreign is owned by uid 65534, not root")
+            #expect(directory.read("foreign", limit: 16) == Array("abc".utf8), "the pending revert's read does not judge the owner")
+        }
+    }
+
     @Test func aLockIsHeldUntilItsHolderGoesAndIsThenAbandoned() throws {
         let scratch = try Scratch()
         let directory = try #require(try RuntimeDirectory.open(scratch.path + "/run", create: true))
