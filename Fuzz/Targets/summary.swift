@@ -44,12 +44,7 @@ public func fuzzSummary(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
         var evaluator = try Evaluator(ruleset: ruleset)
         var packets = try PacketSource.packets(bytes: capture, name: "fuzz", overrideInterface: interface, skipBad: skipBad)
         packets.interfaceKind = kind
-        var tally = DryRunTally(ruleCount: evaluator.rules.count)
-        var number = 0
-        while let packet = try packets.next() {
-            number += 1
-            tally.add(evaluator.decide(packet), for: packet, number: number)
-        }
+        let tally = try DryRunTally(decidingEach: &packets, by: &evaluator)
         general = describeSummary(tally, evaluator, packets)
     } catch {
         general = "error: \(error)"

@@ -17,13 +17,7 @@ public enum DryRunSummary {
         if let (classifier, interface) = FixedInterfaceClassifier.forCapture(packets, evaluator: evaluator) {
             return (try tally(&packets, classifier: classifier, evaluator: &evaluator, interface: interface), .specialised)
         }
-        var tally = DryRunTally(ruleCount: evaluator.rules.count)
-        var number = 0
-        while let packet = try packets.next() {
-            number += 1
-            tally.add(evaluator.decide(packet), for: packet, number: number)
-        }
-        return (tally, .general)
+        return (try DryRunTally(decidingEach: &packets, by: &evaluator), .general)
     }
 
     static func tally(_ packets: inout PacketIterator, classifier: FixedInterfaceClassifier,

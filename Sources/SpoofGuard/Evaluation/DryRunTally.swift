@@ -15,6 +15,18 @@ public struct DryRunTally: Sendable {
 
     public init(ruleCount: Int) { byRule = Array(repeating: 0, count: ruleCount) }
 
+    /// Every remaining packet of `packets` decided by `evaluator.decide`, one at a time, and
+    /// checked against its expectation: the general path of `dry-run --summary`, which the
+    /// specialised one must match (its tests and the `summary` fuzz target compare the two).
+    public init(decidingEach packets: inout PacketIterator, by evaluator: inout Evaluator) throws(PacketInputError) {
+        self.init(ruleCount: evaluator.rules.count)
+        var number = 0
+        while let packet = try packets.next() {
+            number += 1
+            add(evaluator.decide(packet), for: packet, number: number)
+        }
+    }
+
     public mutating func add(_ outcome: Evaluator.Outcome, for packet: Packet, number: Int) {
         packets += 1
         switch outcome.verdict {

@@ -10,12 +10,7 @@ import Testing
         do {
             var evaluator = try Evaluator(ruleset: ruleset)
             var packets = try PacketSource.packets(bytes: bytes, overrideInterface: iif, skipBad: skipBad)
-            var tally = DryRunTally(ruleCount: evaluator.rules.count)
-            var number = 0
-            while let packet = try packets.next() {
-                number += 1
-                tally.add(evaluator.decide(packet), for: packet, number: number)
-            }
+            let tally = try DryRunTally(decidingEach: &packets, by: &evaluator)
             return describe(tally, evaluator, packets)
         } catch {
             return "error: \(error)"

@@ -107,12 +107,7 @@ struct EncapsulatedCaptureTests {
         var specialised = try Evaluator(ruleset: ruleset)
         var byPacket = try PacketSource.packets(bytes: pcap.bytes, name: "<general>", overrideInterface: "eth1")
         byPacket.interfaceKind = kind
-        var tally = DryRunTally(ruleCount: general.rules.count)
-        var number = 0
-        while let packet = try byPacket.next() {
-            number += 1
-            tally.add(general.decide(packet), for: packet, number: number)
-        }
+        let tally = try DryRunTally(decidingEach: &byPacket, by: &general)
         var summary = try PacketSource.packets(bytes: pcap.bytes, overrideInterface: "eth1")
         summary.interfaceKind = kind
         let (fast, path) = try DryRunSummary.tally(&summary, evaluator: &specialised)
