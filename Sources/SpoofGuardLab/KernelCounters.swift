@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// A snapshot of the router namespace's receive-path counters: SNMP (/proc/net/snmp, snmp6),
 /// per-device packet counts (/proc/net/dev) and the route cache's martian counts
@@ -105,7 +106,7 @@ final class CounterFiles: @unchecked Sendable {
         func openProc(_ name: String) throws(LabError) -> Int32 {
             let path = "/proc/thread-self/net/" + name
             let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw .system(call: "open", errno: errno, context: path) }
+            guard fd >= 0 else { throw .system(call: "open", errno: Errno(rawValue: errno), context: path) }
             return fd
         }
         snmp = try openProc("snmp")
@@ -134,7 +135,7 @@ final class CounterFiles: @unchecked Sendable {
         var offset: off_t = 0
         while true {
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-            guard count >= 0 else { throw .system(call: "pread", errno: errno, context: "/proc/net counters") }
+            guard count >= 0 else { throw .system(call: "pread", errno: Errno(rawValue: errno), context: "/proc/net counters") }
             if count == 0 { break }
             bytes += buffer[0..<count]
             offset += off_t(count)

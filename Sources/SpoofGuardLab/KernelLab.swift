@@ -1,6 +1,7 @@
 import CSpoofGuardLab
 import Glibc
 import SpoofGuard
+import SystemPackage
 
 /// A throwaway pair of network namespaces in which real packets meet a real kernel:
 /// "router" holds veth devices named after the policy's interfaces (where spoofguard's tables
@@ -84,7 +85,7 @@ public final class KernelLab: @unchecked Sendable {
                 var sockets: [String: Int32] = [:]
                 for peer in peers {
                     let index = if_nametoindex(peer)
-                    guard index > 0 else { throw LabError.system(call: "if_nametoindex", errno: errno, context: peer) }
+                    guard index > 0 else { throw LabError.system(call: "if_nametoindex", errno: Errno(rawValue: errno), context: peer) }
                     sockets[peer] = try LabError.check(sg_lab_packet_socket(Int32(index)), "AF_PACKET socket", peer)
                 }
                 return sockets
@@ -202,7 +203,7 @@ public final class KernelLab: @unchecked Sendable {
                                                    vlanID: route.vlanID ?? injection.vlanID)
             let sent = frame.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
             guard sent == frame.count else {
-                throw .system(call: "send", errno: sent < 0 ? errno : EMSGSIZE, context: "frame for \(packet.summary)")
+                throw .system(call: "send", errno: sent < 0 ? Errno(rawValue: errno) : .messageTooLong, context: "frame for \(packet.summary)")
             }
         }
         guard !local.isEmpty else { return }
@@ -249,10 +250,10 @@ public final class KernelLab: @unchecked Sendable {
     static func writeSysctl(_ key: String, _ value: String) throws {
         let path = "/proc/sys/" + key
         let fd = open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LabError.system(call: "open", errno: errno, context: path) }
+        guard fd >= 0 else { throw LabError.system(call: "open", errno: Errno(rawValue: errno), context: path) }
         defer { Glibc.close(fd) }
         let written = value.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) }
-        guard written == value.utf8.count else { throw LabError.system(call: "write", errno: errno, context: path) }
+        guard written == value.utf8.count else { throw LabError.system(call: "write", errno: Errno(rawValue: errno), context: path) }
     }
 }
 

@@ -7,7 +7,7 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
     /// The caller lacks CAP_NET_ADMIN (or cannot create namespaces).
     case permissionDenied(String)
     /// A system call failed.
-    case system(call: String, errno: Int32, context: String)
+    case system(call: String, errno: Errno, context: String)
     /// An external command (iproute2) failed or is missing.
     case command(arguments: [String], status: Int32, output: String)
     /// The kernel reported something the lab cannot interpret.
@@ -20,7 +20,7 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
                 ? "permission denied: \(what); the kernel lab needs CAP_NET_ADMIN and CAP_SYS_ADMIN, which this root process lacks (dropped, or in a user namespace that does not own the network namespaces)"
                 : "permission denied: \(what); the kernel lab needs CAP_NET_ADMIN (run as root or under `unshare -Urn`)"
         case let .system(call, code, context):
-            return "\(call) failed for \(context): \(String(cString: strerror(code))) (errno \(code))"
+            return "\(call) failed for \(context): \(code) (errno \(code.rawValue))"
         case let .command(arguments, status, output):
             let trimmed = output.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()
             let shown = trimmed.isEmpty ? "" : ": " + String(trimmed)
@@ -34,7 +34,7 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
     public var isPermissionDenied: Bool {
         switch self {
         case .permissionDenied: true
-        case .system(_, let code, _): Errno(rawValue: code).isPermissionDenied
+        case .system(_, let code, _): code.isPermissionDenied
         case .command: reportedErrno?.isPermissionDenied ?? false
         case .unexpected: false
         }
@@ -53,25 +53,25 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
         case .notFound(let name): self = .command(arguments: [name], status: 127, output: "not found on PATH")
         case .temporaryFile: self = .unexpected(failure.description)
         case let .cannotStart(_, .directory(directory, code)):
-            self = .system(call: "posix_spawn_file_actions_addchdir_np", errno: code.rawValue, context: directory)
+            self = .system(call: "posix_spawn_file_actions_addchdir_np", errno: code, context: directory)
         case let .cannotStart(arguments, .spawn(_, code)): self = .command(arguments: arguments, status: 126, output: code.description)
-        case let .cannotReap(arguments, code): self = .system(call: "wait4", errno: code.rawValue, context: "`\(arguments[0])`")
+        case let .cannotReap(arguments, code): self = .system(call: "wait4", errno: code, context: "`\(arguments[0])`")
         }
     }
 
     init(namespaceThread failure: NamespaceThread.Failure, path namespacePath: String) {
         switch failure {
-        case let .open(path, code): self = .system(call: "open", errno: code.rawValue, context: path)
+        case let .open(path, code): self = .system(call: "open", errno: code, context: path)
         case let .enter(path, code) where code == .notPermitted: self = .permissionDenied("setns into \(path)")
-        case let .enter(path, code): self = .system(call: "setns", errno: code.rawValue, context: path)
-        case let .startThread(code): self = .system(call: "pthread_create", errno: code.rawValue, context: namespacePath)
+        case let .enter(path, code): self = .system(call: "setns", errno: code, context: path)
+        case let .startThread(code): self = .system(call: "pthread_create", errno: code, context: namespacePath)
         }
     }
 
     static func check(_ result: Int32, _ call: String, _ context: String) throws(LabError) -> Int32 {
         guard result >= 0 else {
-            let code = -result
-            if code == EPERM || code == EACCES { throw .permissionDenied("\(call) for \(context)") }
+            let code = Errno(rawValue: -result)
+            if code.isPermissionDenied { throw .permissionDenied("\(call) for \(context)") }
             throw .system(call: call, errno: code, context: context)
         }
         return result

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// A file as the kernel knows it (device and inode), not as it is spelled: `/run/netns/T` and
 /// `T` given to `--netns`, or /proc/self/ns/net and /proc/1/ns/net in the same namespace, are
@@ -27,7 +28,7 @@ public struct FileIdentity: Codable, Hashable, Sendable, CustomStringConvertible
     public static func networkNamespace(path: String?) throws(RuntimeError) -> FileIdentity {
         let target = path ?? "/proc/self/ns/net"
         var status = stat()
-        guard stat(target, &status) == 0 else { throw RuntimeError.call("network namespace", target, errno) }
+        guard stat(target, &status) == 0 else { throw RuntimeError.call("network namespace", target, Errno(rawValue: errno)) }
         return FileIdentity(status)
     }
 

@@ -1,5 +1,6 @@
 import Glibc
 import SpoofGuard
+import SystemPackage
 
 /// An open lock file. The lock is `flock`'s: it belongs to the open file description, so a
 /// child that inherits the descriptor holds it too, and the kernel drops it when the last
@@ -19,7 +20,7 @@ public final class FileLock: @unchecked Sendable {
     public func tryLock(shared: Bool = false) throws(RuntimeError) -> Bool {
         guard Uninterrupted.call({ flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) }) != 0 else { return true }
         if errno == EWOULDBLOCK { return false }
-        throw RuntimeError.call("flock", "descriptor \(descriptor)", errno)
+        throw RuntimeError.call("flock", "descriptor \(descriptor)", Errno(rawValue: errno))
     }
 
     var identity: FileIdentity? {

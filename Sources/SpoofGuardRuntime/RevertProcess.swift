@@ -1,6 +1,7 @@
 import Glibc
 import SpoofGuard
 import SpoofGuardSystem
+import SystemPackage
 
 /// The detached process behind `apply --revert-after`, as the `apply` that starts it sees it,
 /// and the one-line report by which it says it is ready: `ready`, or `error CODE MESSAGE` (CODE
@@ -47,14 +48,17 @@ public struct RevertProcess {
     /// process to `cancel`; on `.failed` nothing is pending.
     public static func start(_ arguments: [String], lock: FileLock, state: PendingRevert) throws(RuntimeError) -> (report: Report, process: RevertProcess) {
         let executable: String
-        do { executable = try Spawn.currentExecutable() } catch { throw RuntimeError(.system, "readlink /proc/self/exe: \(error)") }
+        do { executable = try Spawn.currentExecutable() } catch { throw RuntimeError(.system, "readlink /proc/self/exe: \(error)", errno: error) }
         return try start(executable: executable, arguments, lock: lock, state: state)
     }
 
     /// `start` with another executable (tests start a shell in its place).
     static func start(executable: String, _ arguments: [String], lock: FileLock, state: PendingRevert) throws(RuntimeError) -> (report: Report, process: RevertProcess) {
         var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw RuntimeError(.system, "pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&ends) == 0 else {
+            let code = Errno(rawValue: errno)
+            throw RuntimeError(.system, "pipe: \(code)", errno: code)
+        }
         // Neither end may leak into the child beyond the dup2 onto its stdout.
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         let pid: pid_t
@@ -65,7 +69,7 @@ public struct RevertProcess {
         } catch {
             close(ends[0])
             let code = switch error { case .spawn(_, let code), .directory(_, let code): code }
-            throw RuntimeError(.system, "posix_spawn \(executable): \(code)")
+            throw RuntimeError(.system, "posix_spawn \(executable): \(code)", errno: code)
         }
         let output = Uninterrupted.readToEnd(ends[0]).bytes
         close(ends[0])

@@ -30,7 +30,7 @@ public final class RuntimeDirectory: @unchecked Sendable {
     /// owner other than root or this user, and group or other write permission.
     public static func open(_ path: String, create: Bool) throws(RuntimeError) -> RuntimeDirectory? {
         if create, mkdir(path, 0o700) != 0, errno != EEXIST {
-            throw RuntimeError.call("creating runtime directory", path, errno)
+            throw RuntimeError.call("creating runtime directory", path, Errno(rawValue: errno))
         }
         let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -39,11 +39,11 @@ public final class RuntimeDirectory: @unchecked Sendable {
             if code == ENOTDIR || code == ELOOP {
                 throw RuntimeError(.unsafe, "runtime directory \(path) is a symbolic link or not a directory; spoofguard does not follow it: remove it, or pass --runtime-dir a directory owned by root with mode 0700")
             }
-            throw RuntimeError.call("opening runtime directory", path, code)
+            throw RuntimeError.call("opening runtime directory", path, Errno(rawValue: code))
         }
         let directory = RuntimeDirectory(path: path, descriptor: descriptor)
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw RuntimeError.call("fstat", path, errno) }
+        guard fstat(descriptor, &status) == 0 else { throw RuntimeError.call("fstat", path, Errno(rawValue: errno)) }
         if status.st_uid != 0 && status.st_uid != geteuid() {
             throw RuntimeError(.unsafe, "runtime directory \(path) is owned by uid \(status.st_uid), not root: another user could forge or replace spoofguard's state there; remove it, or pass --runtime-dir a directory owned by root with mode 0700")
         }
@@ -60,11 +60,11 @@ public final class RuntimeDirectory: @unchecked Sendable {
         let descriptor = openat(self.descriptor, name, flags, 0o600)
         guard descriptor >= 0 else {
             if errno == ENOENT && !create { return nil }
-            throw RuntimeError.call("opening lock file", path + "/" + name, errno)
+            throw RuntimeError.call("opening lock file", path + "/" + name, Errno(rawValue: errno))
         }
         let lock = FileLock(adopting: descriptor)
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw RuntimeError.call("fstat", path + "/" + name, errno) }
+        guard fstat(descriptor, &status) == 0 else { throw RuntimeError.call("fstat", path + "/" + name, Errno(rawValue: errno)) }
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw RuntimeError(.unsafe, "\(path)/\(name) is not a regular file: remove it")
         }
@@ -117,15 +117,15 @@ public final class RuntimeDirectory: @unchecked Sendable {
             descriptor = openat(self.descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if descriptor >= 0 || errno != EEXIST { break }
         }
-        guard descriptor >= 0 else { throw RuntimeError.call("creating a temporary file in", path, errno) }
+        guard descriptor >= 0 else { throw RuntimeError.call("creating a temporary file in", path, Errno(rawValue: errno)) }
         var failure: RuntimeError?
         if let code = Uninterrupted.writeAll(descriptor, bytes) {
-            failure = RuntimeError.call("writing", path + "/" + temporary, code)
+            failure = RuntimeError.call("writing", path + "/" + temporary, Errno(rawValue: code))
         }
-        if failure == nil && fsync(descriptor) != 0 { failure = RuntimeError.call("fsync", path + "/" + temporary, errno) }
+        if failure == nil && fsync(descriptor) != 0 { failure = RuntimeError.call("fsync", path + "/" + temporary, Errno(rawValue: errno)) }
         close(descriptor)
         if failure == nil && renameat(self.descriptor, temporary, self.descriptor, name) != 0 {
-            failure = RuntimeError.call("renaming into place", path + "/" + name, errno)
+            failure = RuntimeError.call("renaming into place", path + "/" + name, Errno(rawValue: errno))
         }
         if let failure {
             unlinkat(self.descriptor, temporary, 0)
@@ -228,7 +228,7 @@ public final class RuntimeDirectory: @unchecked Sendable {
     /// Opens (creating, mode 0700) the subdirectory `name` with the same checks.
     public func subdirectory(_ name: String) throws(RuntimeError) -> RuntimeDirectory {
         if mkdirat(descriptor, name, 0o700) != 0, errno != EEXIST {
-            throw RuntimeError.call("creating", path + "/" + name, errno)
+            throw RuntimeError.call("creating", path + "/" + name, Errno(rawValue: errno))
         }
         // Checked like the parent; the parent's checks make the path stable.
         guard let directory = try Self.open(path + "/" + name, create: false) else {

@@ -1,7 +1,10 @@
 import Glibc
+import SpoofGuardSystem
+import SystemPackage
 
 /// Why the runtime directory or a state file in it cannot be used. Every case says which path
-/// and what to do; `exitCode` is the sysexits code the command line exits with.
+/// and what to do; `KernelFailure.exitCode(for:)` turns the kind into the sysexits code the
+/// command line exits with.
 public struct RuntimeError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable {
         /// The directory or a file in it is not safe to trust: a symlink, not owned by root (or
@@ -15,31 +18,25 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
 
     public var kind: Kind
     public var message: String
+    /// The failed call's errno, when a call failed; typed, as `NetlinkError.errno` is.
+    public var errno: Errno?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, errno: Errno? = nil) {
         self.kind = kind
         self.message = message
+        self.errno = errno
     }
 
     /// A failed call on `path`: EACCES/EPERM become `.permissionDenied`, ELOOP `.unsafe`.
-    static func call(_ call: String, _ path: String, _ code: Int32) -> RuntimeError {
-        let meaning = String(cString: strerror(code))
-        switch code {
-        case EACCES, EPERM:
+    static func call(_ call: String, _ path: String, _ code: Errno) -> RuntimeError {
+        if code.isPermissionDenied {
             let who = geteuid() == 0 ? "" : "; spoofguard's runtime directory belongs to root: run as root (spoofguard needs CAP_NET_ADMIN)"
-            return RuntimeError(.permissionDenied, "\(call) \(path): \(meaning)\(who)")
-        case ELOOP:
-            return RuntimeError(.unsafe, "\(path) is a symbolic link; spoofguard never follows one in its runtime directory: remove it")
-        default:
-            return RuntimeError(.system, "\(call) \(path): \(meaning)")
+            return RuntimeError(.permissionDenied, "\(call) \(path): \(code)\(who)", errno: code)
         }
-    }
-
-    public var exitCode: Int32 {
-        switch kind {
-        case .unsafe, .permissionDenied: 77
-        case .system: 71
+        if code == .tooManySymbolicLinkLevels {
+            return RuntimeError(.unsafe, "\(path) is a symbolic link; spoofguard never follows one in its runtime directory: remove it", errno: code)
         }
+        return RuntimeError(.system, "\(call) \(path): \(code)", errno: code)
     }
 
     public var description: String { message }

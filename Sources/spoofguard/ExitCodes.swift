@@ -26,9 +26,10 @@ extension ExitCode {
 extension KernelFailure {
     /// The one mapping from a failure of the kernel, lab or runtime layer to the exit code scripts
     /// see. It decides on types and on the typed errno (`Errno`), never on message text: 77 without
-    /// the capability (EPERM, EACCES), 69 when the kernel refuses or lacks nf_tables or a feature,
-    /// another tool owns the table or kept changing nf_tables, 65 when the policy cannot be
-    /// expressed for the kernel, 71 when a system call fails.
+    /// the capability (EPERM, EACCES) or for runtime state that cannot be trusted, 69 when the
+    /// kernel refuses or lacks nf_tables or a feature, another tool owns the table or kept
+    /// changing nf_tables, 65 when the policy cannot be expressed for the kernel, 71 when a
+    /// system call fails.
     static func exitCode(for error: any Error) -> ExitCode {
         switch error {
         case let error as NetlinkError:
@@ -37,7 +38,10 @@ extension KernelFailure {
         case let error as LabError:
             return error.isPermissionDenied ? .noPermission : .osError
         case let error as RuntimeError:
-            return ExitCode(error.exitCode)
+            switch error.kind {
+            case .unsafe, .permissionDenied: return .noPermission
+            case .system: return .osError
+            }
         case is LinearizeError:
             return .invalidData
         case is ApplyError, is MissingKernelFeatureError, is ForeignTableError, is ConcurrentChangeError, is DelinearizeError:

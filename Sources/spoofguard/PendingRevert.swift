@@ -19,7 +19,7 @@ struct RuntimeDirectoryOption: ParsableArguments {
             return PendingRevert(directory: directory, namespace: identity, table: table)
         } catch {
             printError("spoofguard: \(error)")
-            throw ExitCode(error.exitCode)
+            throw KernelFailure.exitCode(for: error)
         }
     }
 }
@@ -66,7 +66,7 @@ func exitingOnRuntimeError<T>(_ body: () throws(RuntimeError) -> T) throws -> T 
         return try body()
     } catch {
         printError("spoofguard: \(error)")
-        throw ExitCode(error.exitCode)
+        throw KernelFailure.exitCode(for: error)
     }
 }
 

@@ -218,4 +218,19 @@ extension RevertAfterTests {
         #expect(try ns.nft("list", "ruleset").output == "")
         #expect(pendingRecords().isEmpty)
     }
+
+    /// A runtime directory that cannot be created for a reason other than permission (its
+    /// parent is a regular file) is an operating-system failure: exit 71, with the call, the
+    /// path and the errno's text, and nothing applied.
+    @Test func aRuntimeDirectoryThatCannotBeCreatedExits71() throws {
+        let ns = try Namespace()
+        try Data().write(to: URL(fileURLWithPath: runtime))
+        defer { try? FileManager.default.removeItem(atPath: runtime) }
+        let before = try ns.nft("list", "ruleset").output
+        let outcome = try KernelCommandTests.execute([KernelCommandTests.binary, "apply", example("router.json"), "--revert-after", "2",
+                                                      "--netns", ns.name, "--runtime-dir", runtime + "/run"])
+        #expect(outcome.status == 71, "\(outcome.error)")
+        #expect(outcome.error.contains("creating runtime directory \(runtime)/run: Not a directory"), "\(outcome.error)")
+        #expect(try ns.nft("list", "ruleset").output == before)
+    }
 }

@@ -12,7 +12,30 @@ struct LabErrorTests {
         #expect(refused.reportedErrno == .notPermitted && refused.isPermissionDenied)
         let other = LabError.command(arguments: ["ip", "link", "add"], status: 2, output: "RTNETLINK answers: File exists\n")
         #expect(other.reportedErrno == nil && !other.isPermissionDenied)
-        #expect(LabError.system(call: "setns", errno: EACCES, context: "x").isPermissionDenied)
+        #expect(LabError.system(call: "setns", errno: .permissionDenied, context: "x").isPermissionDenied)
+    }
+
+    /// A failed call carries its `Errno`: the message names it as strerror does, with its
+    /// number, and only EPERM/EACCES count as a missing permission (exit 77; else 71).
+    @Test func aFailedCallNamesItsErrno() throws {
+        let refused = LabError.system(call: "send", errno: .messageTooLong, context: "frame for x")
+        #expect(refused.description == "send failed for frame for x: Message too long (errno 90)")
+        #expect(!refused.isPermissionDenied)
+        do {
+            _ = try LabError.check(-EPERM, "AF_PACKET socket", "veth0")
+            Issue.record("a negative result passed")
+        } catch {
+            #expect(error.isPermissionDenied && error.description.hasPrefix("permission denied: AF_PACKET socket for veth0"))
+        }
+        do {
+            _ = try LabError.check(-ENODEV, "AF_PACKET socket", "veth0")
+            Issue.record("a negative result passed")
+        } catch {
+            guard case .system(_, let code, _) = error else { Issue.record("\(error)"); return }
+            #expect(code == Errno(rawValue: ENODEV) && !error.isPermissionDenied)
+            #expect(error.description == "AF_PACKET socket failed for veth0: No such device (errno 19)")
+        }
+        #expect(try LabError.check(3, "UDP listener", "port 9") == 3)
     }
 
     @Test func namesTheStepANamespaceThreadFailedAt() {

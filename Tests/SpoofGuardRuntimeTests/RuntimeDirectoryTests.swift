@@ -26,7 +26,7 @@ struct RuntimeDirectoryTests {
         do {
             _ = try RuntimeDirectory.open(scratch.path + "/link", create: false)
         } catch {
-            #expect(error.kind == .unsafe && error.exitCode == 77)
+            #expect(error.kind == .unsafe)
             #expect(error.message.contains("symbolic link"))
         }
         chmod(scratch.path + "/real", 0o770)
@@ -36,6 +36,27 @@ struct RuntimeDirectoryTests {
         } catch {
             #expect(error.message.contains("writable by group or others (mode 770)"))
         }
+    }
+
+    /// A failed call keeps its typed errno, and the errno decides the kind (and so the exit
+    /// code): EACCES/EPERM permission, ELOOP unsafe, anything else a system failure.
+    @Test func aFailedCallIsJudgedByItsErrno() throws {
+        let scratch = try Scratch()
+        let file = scratch.path + "/file"
+        try Data().write(to: URL(fileURLWithPath: file))
+        do {
+            _ = try RuntimeDirectory.open(file + "/run", create: true)
+            Issue.record("a directory under a regular file was created")
+        } catch {
+            #expect(error.kind == .system && error.errno == .notDirectory)
+            #expect(error.message == "creating runtime directory \(file)/run: Not a directory")
+        }
+        let denied = RuntimeError.call("opening lock file", "/run/x", .permissionDenied)
+        #expect(denied.kind == .permissionDenied && denied.errno == .permissionDenied)
+        #expect(denied.message.hasPrefix("opening lock file /run/x: Permission denied"))
+        #expect(RuntimeError.call("fstat", "/run/x", .notPermitted).kind == .permissionDenied)
+        let link = RuntimeError.call("opening lock file", "/run/x", .tooManySymbolicLinkLevels)
+        #expect(link.kind == .unsafe && link.message == "/run/x is a symbolic link; spoofguard never follows one in its runtime directory: remove it")
     }
 
     @Test func atomicWritesReplaceASymlinkInsteadOfFollowingIt() throws {
