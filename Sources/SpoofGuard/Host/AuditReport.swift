@@ -111,17 +111,20 @@ extension AuditReport {
     }
 
     /// Prometheus text format: one `spoofguard_audit_findings` sample per class (0 when
-    /// absent, so alerts see it drop back), and `spoofguard_audit_ok`.
+    /// absent, so alerts see it drop back), and `spoofguard_audit_ok`. A sample's severity is
+    /// its findings' own, as text and JSON give it (the gravest, were they ever to differ),
+    /// the class's when there are none.
     public var prometheus: String {
         var lines = [
             "# HELP spoofguard_audit_findings Findings of the last audit, by severity and class.",
             "# TYPE spoofguard_audit_findings gauge",
         ]
         for findingClass in FindingClass.allCases {
-            let count = findings.filter { $0.findingClass == findingClass }.count
-            let labels = PrometheusMetrics.labelText([("table", table), ("severity", findingClass.severity.rawValue),
+            let found = findings.filter { $0.findingClass == findingClass }
+            let severity = found.map(\.severity).min() ?? findingClass.severity
+            let labels = PrometheusMetrics.labelText([("table", table), ("severity", severity.rawValue),
                                                       ("class", findingClass.rawValue)])
-            lines.append("spoofguard_audit_findings\(labels) \(count)")
+            lines.append("spoofguard_audit_findings\(labels) \(found.count)")
         }
         lines += [
             "# HELP spoofguard_audit_ok Whether the last audit found no error (1) or at least one (0).",

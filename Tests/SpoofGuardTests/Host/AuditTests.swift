@@ -152,6 +152,32 @@ import Testing
         #expect(unknown.severity == .warning && unknown.fix.contains("spoofguard watch"))
     }
 
+    /// `--format prometheus` labels a class with its findings' own severity, as text and JSON
+    /// do: a missing ingress device is info on a kernel that hooks it when it appears, a
+    /// warning on one that never will or that was not probed; a class without findings keeps
+    /// its own severity. Still one sample per class.
+    @Test func prometheusCarriesTheFindingsOwnSeverity() throws {
+        let listed = try F.policy(#"{"version": 1, "external": ["eth0", "ghost0"], "hooks": ["ingress"]}"#)
+        func metrics(_ features: KernelFeatures?, policy: Policy) -> String {
+            var snapshot = F.snapshot(policy, links: [F.lo, F.eth0])
+            snapshot.kernelFeatures = features
+            let metrics = Audit.run(snapshot, policy: policy).prometheus
+            #expect(metrics.split(separator: "\n").filter { $0.hasPrefix("spoofguard_audit_findings{") }.count == FindingClass.allCases.count)
+            return metrics
+        }
+        let sample = #"spoofguard_audit_findings{table="spoofguard",severity="#
+        let waits = metrics(KernelFeatures(absentDevices: true, devicePrefixes: true), policy: listed)
+        #expect(waits.contains(sample + #""info",class="ingress-device-missing"} 1"#), "\(waits)")
+        #expect(!waits.contains(#"class="ingress-device-missing"} 0"#))
+        #expect(waits.contains("spoofguard_audit_ok{table=\"spoofguard\"} 1\n"))
+        let never = metrics(KernelFeatures(absentDevices: false, devicePrefixes: false), policy: listed)
+        #expect(never.contains(sample + #""warning",class="ingress-device-missing"} 1"#), "\(never)")
+        #expect(metrics(nil, policy: listed).contains(sample + #""warning",class="ingress-device-missing"} 1"#))
+        let present = try F.policy(#"{"version": 1, "external": ["eth0"], "hooks": ["ingress"]}"#)
+        #expect(metrics(KernelFeatures(absentDevices: true, devicePrefixes: true), policy: present)
+            .contains(sample + #""warning",class="ingress-device-missing"} 0"#))
+    }
+
     /// What `spoofguard watch` loads on a kernel without the netdev features (the chain bound to
     /// the present devices) is the policy there: no drift, no missing device.
     @Test func aChainBoundByTheWatchAgentIsNotDrift() throws {
