@@ -39,27 +39,21 @@ public func fuzzSummary(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     guard let format = PacketSource.detectFormat(capture), format == .pcap || format == .pcapng else { return 0 }
 
     let ruleset = summaryRuleset()
-    let general: String
-    do {
-        var evaluator = try Evaluator(ruleset: ruleset)
-        var packets = try PacketSource.packets(bytes: capture, name: "fuzz", overrideInterface: interface, skipBad: skipBad)
-        packets.interfaceKind = kind
-        let tally = try DryRunTally(decidingEach: &packets, by: &evaluator)
-        general = describeSummary(tally, evaluator, packets)
-    } catch {
-        general = "error: \(error)"
+    /// What `tally` makes of the capture, read afresh with a fresh evaluator: the totals, read
+    /// counts and skipped records, or the error.
+    func totals(_ tally: (inout PacketIterator, inout Evaluator) throws -> DryRunTally) -> String {
+        do {
+            var evaluator = try Evaluator(ruleset: ruleset)
+            var packets = try PacketSource.packets(bytes: capture, name: "fuzz", overrideInterface: interface, skipBad: skipBad)
+            packets.interfaceKind = kind
+            let counted = try tally(&packets, &evaluator)
+            return describeSummary(counted, evaluator, packets)
+        } catch {
+            return "error: \(error)"
+        }
     }
-
-    let summary: String
-    do {
-        var evaluator = try Evaluator(ruleset: ruleset)
-        var packets = try PacketSource.packets(bytes: capture, name: "fuzz", overrideInterface: interface, skipBad: skipBad)
-        packets.interfaceKind = kind
-        let (tally, _) = try DryRunSummary.tally(&packets, evaluator: &evaluator)
-        summary = describeSummary(tally, evaluator, packets)
-    } catch {
-        summary = "error: \(error)"
-    }
+    let general = totals { packets, evaluator in try DryRunTally(decidingEach: &packets, by: &evaluator) }
+    let summary = totals { packets, evaluator in try DryRunSummary.tally(&packets, evaluator: &evaluator).tally }
     precondition(general == summary, "on \(interface) (\(kind.map(\.rawValue) ?? "own kind")), skipBad \(skipBad):\n--- general\n\(general)\n--- summary\n\(summary)")
     return 0
 }
