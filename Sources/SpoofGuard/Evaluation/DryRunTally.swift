@@ -27,19 +27,9 @@ public struct DryRunTally: Sendable {
         }
     }
 
+    /// Adds one packet, and keeps it as a mismatch when its verdict is not the one it expected.
     public mutating func add(_ outcome: Evaluator.Outcome, for packet: Packet, number: Int) {
-        packets += 1
-        switch outcome.verdict {
-        case .accepted: accepted += 1
-        case .dropped: dropped += 1
-        case .rejected: rejected += 1
-        }
-        switch outcome.decision {
-        case .rule(let rule, let via): byRule[via ?? rule] += 1
-        case .chainPolicy(let chain): byChainPolicy[chain, default: 0] += 1
-        case .kernel(let stage): byKernel[stage, default: 0] += 1
-        case .nobody: byNobody += 1
-        }
+        add(outcome, count: 1)
         if let expected = packet.expected, (expected == .drop) != outcome.verdict.isDrop {
             mismatches.append(ExpectationMismatch(number: number, packet: packet, expected: expected, verdict: outcome.verdict,
                                                   decision: outcome.decision))
