@@ -23,8 +23,11 @@ public enum StructuralDigest {
         }
         if mirror.children.isEmpty, mirror.displayStyle != .collection, mirror.displayStyle != .optional {
             // A leaf: an integer, a raw-valued case (by its raw value, whatever its description
-            // says), or a payload-less case.
-            if let raw = value as? any RawRepresentable {
+            // says), or a payload-less case. Integers and Bool first, by their concrete types: a cast to
+            // a protocol scans the binary's conformance tables once per type, the walk's cost.
+            if let text = scalarText(value) {
+                add(text, to: &hasher)
+            } else if let raw = value as? any RawRepresentable {
                 add(raw.rawValue, to: &hasher)
             } else {
                 add(String(reflecting: value), to: &hasher)
@@ -39,10 +42,25 @@ public enum StructuralDigest {
         }
     }
 
+    private static func scalarText(_ value: Any) -> String? {
+        switch value {
+        case let value as UInt8: String(value)
+        case let value as UInt16: String(value)
+        case let value as UInt32: String(value)
+        case let value as UInt64: String(value)
+        case let value as Int: String(value)
+        case let value as Int32: String(value)
+        case let value as Int64: String(value)
+        case let value as Bool: String(value)
+        default: nil
+        }
+    }
+
     /// A private type's name holds its context's address, `(unknown context at $5633…)`, which
     /// moves with every run (ASLR): left out, so that the name is the same in every process.
     static func typeName(_ type: Any.Type) -> String {
-        let name = String(reflecting: type)
+        // `_typeName`, not `String(reflecting:)`, which asks the metatype for four protocols.
+        let name = _typeName(type, qualified: true)
         guard name.utf8.contains(UInt8(ascii: "$")) else { return name }
         var result = "", rest = Substring(name)
         while let start = rest.firstRange(of: "(unknown context at $") {
