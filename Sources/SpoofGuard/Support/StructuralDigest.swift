@@ -71,9 +71,7 @@ public enum StructuralDigest {
     }
 
     private static func add(_ text: String, to hasher: inout SHA256) {
-        var bytes = Array(text.utf8)
-        let count = UInt64(bytes.count)
-        bytes.insert(contentsOf: (0..<8).map { UInt8(truncatingIfNeeded: count >> UInt64(8 * $0)) }, at: 0)
-        hasher.update(bytes)
+        withUnsafeBytes(of: UInt64(text.utf8.count).littleEndian) { hasher.update(buffer: $0) }
+        hasher.update(text.utf8)
     }
 }
