@@ -261,7 +261,7 @@ public final class NetfilterKernel {
     }
 
     /// `settle`, answering false instead of throwing when the generation moved.
-    private func isSettled(at generation: UInt32) throws(NetlinkError) -> Bool {
+    func isSettled(at generation: UInt32) throws(NetlinkError) -> Bool {
         do {
             try settle(at: generation)
             return true

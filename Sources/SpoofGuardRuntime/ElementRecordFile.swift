@@ -58,6 +58,25 @@ public struct ElementRecordFile: Sendable {
         pruneOldRecords()
     }
 
+    /// The record of this boot and namespace whose policy proof is for these policy bytes and
+    /// this build (`PolicyProof`), with its table: what an unchanged apply or diff looks for
+    /// before it knows the table's name. Reads only this namespace's record files (at most
+    /// `keptRecords`), each trusted as `load` trusts it; one that is not is passed over
+    /// silently (the full path that follows loads its own table's record, and warns).
+    public static func proving(policyDigest: [UInt8], buildID: [UInt8], in directory: RuntimeDirectory,
+                               bootID: String, namespaceCookie: UInt64) -> (table: String, record: ElementRecord)? {
+        let prefix = "\(namePrefix)\(namespaceCookie)-"
+        let names = directory.names().filter { $0.hasPrefix(prefix) && $0.hasSuffix(nameSuffix) }.sorted().prefix(keptRecords)
+        for name in names {
+            guard let table = PercentEncoding.decode(name.dropFirst(prefix.count).dropLast(nameSuffix.count)) else { continue }
+            let file = ElementRecordFile(directory: directory, owner: .init(bootID: bootID, namespaceCookie: namespaceCookie, table: table))
+            guard file.name == name, case .record(let record) = file.load(), let proof = record.policy,
+                  proof.policyDigest == policyDigest, proof.buildID == buildID else { continue }
+            return (table, record)
+        }
+        return nil
+    }
+
     /// After `remove`: the table is gone, and so is what the record described.
     public func delete() { directory.remove(name) }
 

@@ -41,7 +41,9 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let policy = try loadPolicyOrExit(self.policy)
+        let input = try PolicyBytes(readingOrExit: self.policy)
+        if try applyUnchangedByRecord(input) { return }
+        let policy = try input.decodeOrExit()
         let ruleset = Compiler.compile(policy)
         let report: ApplyReport
         let pending = try revertAfter.map { try startRevertTimer(table: policy.table, seconds: $0) }
@@ -54,7 +56,8 @@ struct ApplyCommand: ParsableCommand {
             let kernel = try namespace.kernel()
             let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
             report = try kernel.apply(ruleset, check: check, adopt: adopt, record: records.loaded)
-            records.keep(report.record, create: !check)
+            records.keep(RecordedPolicy.proving(report.record, policy: input, ruleset: ruleset, table: policy.table, kernel: kernel),
+                         create: !check)
         } catch {
             // An ApplyError means the transaction may have been committed (outcome unknown, or
             // read back different): keep the revert armed. Anything else changed nothing.
@@ -67,12 +70,41 @@ struct ApplyCommand: ParsableCommand {
         }
         // Nothing changed, nothing to revert.
         if !report.changed { pending?.cancel() }
-        let revertsIn = report.changed ? revertAfter : nil
+        printReport(report, table: policy.table, revertsIn: report.changed ? revertAfter : nil, policyProvenBy: .decode)
+    }
+
+    /// The unchanged apply that neither decodes nor compiles: the element record proves these
+    /// policy bytes, compiled by this build, loaded, and nothing was committed since
+    /// (`RecordedPolicy`). Not with --revert-after, whose timer must read the tables before
+    /// anything else (an unchanged apply then cancels it); the full path handles that. The
+    /// pending-revert hold is taken as the full path takes it, and released before it runs
+    /// when the record does not hold. Returns whether it answered.
+    func applyUnchangedByRecord(_ input: PolicyBytes) throws -> Bool {
+        guard revertAfter == nil else { return false }
+        let kernel: NetfilterKernel
+        do { kernel = try namespace.kernel() } catch { return false }
+        guard let found = RecordedPolicy.candidate(for: input, runtime: runtime, kernel: kernel),
+              let proof = found.record.policy else { return false }
+        let (table, record) = found
+        let held = check ? nil : try holdAgainstPendingRevert(table: table)
+        defer { held?.release() }
+        guard kernel.stillHolds(record, table: table) else { return false }
+        var report = ApplyReport(unchangedBy: record, proof: proof, table: table, checked: check)
+        if json {
+            // `kernel_features` as the full path reports it; a failing probe is the full path's to report.
+            guard let features = try? kernel.features() else { return false }
+            report.kernelFeatures = features
+        }
+        printReport(report, table: table, revertsIn: nil, policyProvenBy: .record)
+        return true
+    }
+
+    func printReport(_ report: ApplyReport, table: String, revertsIn: UInt32?, policyProvenBy: PolicyProvenBy) {
         if json {
             printJSON { json in
                 json.member("changed", report.changed)
                 json.member("checked", report.checked)
-                json.member("table", policy.table)
+                json.member("table", table)
                 json.member("tables", strings: report.tables)
                 json.member("rules", report.rules)
                 json.member("elements", report.elements)
@@ -85,6 +117,9 @@ struct ApplyCommand: ParsableCommand {
                 // "dump", "record" (nothing committed since the element record) or "commit" (this
                 // apply's own); null when no elements were proven (a check of a change).
                 json.member("elements_proven_by", report.elementsProvenBy?.rawValue)
+                // "decode", or "record" when the element record's policy proof stood in for
+                // decoding and compiling the policy.
+                json.member("policy_proven_by", policyProvenBy.rawValue)
             }
             return
         }

@@ -15,7 +15,12 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var runtime: RuntimeDirectoryOption
 
     func run() throws {
-        let policy = try loadPolicyOrExit(self.policy)
+        let input = try PolicyBytes(readingOrExit: self.policy)
+        if equalByRecord(input) {
+            printResult(equal: true, differences: [], elementsProvenBy: .record, policyProvenBy: .record)
+            return
+        }
+        let policy = try input.decodeOrExit()
         let ruleset = Compiler.compile(policy)
         let diff: RulesetDiff
         let loaded: RecordedRead
@@ -23,23 +28,41 @@ struct DiffCommand: ParsableCommand {
             let kernel = try namespace.kernel()
             let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
             loaded = try kernel.read(tablesNamed: [policy.table], expecting: ruleset, record: records.loaded)
-            records.keep(loaded.record, create: false)
             diff = RulesetDiff(expected: ruleset, loaded: loaded.ruleset)
+            let proven = diff.isEmpty ? RecordedPolicy.proving(loaded.record, policy: input, ruleset: ruleset, table: policy.table, kernel: kernel)
+                                      : loaded.record
+            records.keep(proven, create: false)
         } catch {
             throw KernelFailure.exit(for: error)
         }
+        printResult(equal: diff.isEmpty, differences: diff.lines, elementsProvenBy: loaded.elementsProvenBy, policyProvenBy: .decode)
+        if !diff.isEmpty { throw ExitCode.foundDifference }
+    }
+
+    /// Whether the element record proves these policy bytes, compiled by this build, loaded
+    /// with nothing committed since (`RecordedPolicy`): then neither decoding nor compiling is
+    /// needed to say "equal". Anything else is the full comparison's to answer.
+    func equalByRecord(_ input: PolicyBytes) -> Bool {
+        guard let kernel = try? namespace.kernel(),
+              let found = RecordedPolicy.candidate(for: input, runtime: runtime, kernel: kernel) else { return false }
+        return kernel.stillHolds(found.record, table: found.table)
+    }
+
+    func printResult(equal: Bool, differences: [String], elementsProvenBy: ElementProofSource, policyProvenBy: PolicyProvenBy) {
         if json {
             printJSON { json in
-                json.member("equal", diff.isEmpty)
-                json.member("differences", strings: diff.lines)
+                json.member("equal", equal)
+                json.member("differences", strings: differences)
                 // "dump", or "record" when the element record proved the set elements.
-                json.member("elements_proven_by", loaded.elementsProvenBy.rawValue)
+                json.member("elements_proven_by", elementsProvenBy.rawValue)
+                // "decode", or "record" when the element record's policy proof stood in for
+                // decoding and compiling the policy.
+                json.member("policy_proven_by", policyProvenBy.rawValue)
             }
-        } else if diff.isEmpty {
+        } else if equal {
             print("the kernel matches the policy")
         } else {
-            diff.lines.forEach { print($0.terminalEscaped) }
+            differences.forEach { print($0.terminalEscaped) }
         }
-        if !diff.isEmpty { throw ExitCode.foundDifference }
     }
 }

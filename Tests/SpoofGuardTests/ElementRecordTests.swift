@@ -26,11 +26,12 @@ import Testing
 
     @Test func encodesLinesInAFixedOrderAndDecodesExactly() throws {
         #expect(Self.text() == """
-            spoofguard element record 1
+            spoofguard element record 2
             boot 0f8c7a5e-6c1b-4d53-9a1e-2b7c0d9e4f11
             netns-cookie 4097
             table spoofguard
             generation 1234
+            policy none
             set inet external_interfaces 016465666768696a6b6c6d6e6f70717273
             set inet source_ipv4 01000102030405060708090a0b0c0d0e0f
             set netdev source_ipv6 01ffffffffffffffffffffffffffffffff
@@ -90,27 +91,81 @@ import Testing
     @Test(arguments: [
         ("", "truncated"),
         ("garbage\n", "line 1: not a spoofguard element record"),
-        ("spoofguard element record 2\n", "line 1: not a spoofguard element record"),
+        ("spoofguard element record 3\n", "line 1: not a spoofguard element record"),
+        ("spoofguard element record 02\n", "line 1: not a spoofguard element record"),
         (ElementRecordTests.text().replacing("generation 1234", with: "generation 01234"), "line 5: not a generation"),
         (ElementRecordTests.text().replacing("generation 1234", with: "generation 4294967296"), "line 5: not a generation"),
         (ElementRecordTests.text().replacing("generation 1234", with: "generation -1"), "line 5: not a generation"),
         (ElementRecordTests.text().replacing("netns-cookie 4097", with: "netns-cookie x"), "line 3: not a namespace cookie"),
         (ElementRecordTests.text().replacing("boot 0f8c", with: "boot 0F8C"), "line 2: not a boot id"),
-        (ElementRecordTests.text().replacing("end 3", with: "end 2"), "line 9: truncated"),
-        (ElementRecordTests.text().replacing("end 3\n", with: "end 3\nset inet x 01\n"), "line 10: text after the trailer"),
-        (ElementRecordTests.text().replacing("01000102", with: "0100010"), "line 7: expected `set FAMILY NAME DIGEST`"),
-        (ElementRecordTests.text().replacing("01000102", with: "01000102ff"), "line 7: expected `set FAMILY NAME DIGEST`"),
-        (ElementRecordTests.text().replacing("01000102", with: "01000A02"), "line 7: expected `set FAMILY NAME DIGEST`"),
-        (ElementRecordTests.text().replacing("set inet source_ipv4", with: "set inet external_interfaces"), "line 7: set inet spoofguard external_interfaces twice"),
-        (ElementRecordTests.text().replacing("set inet source_ipv4", with: "set ip4 source_ipv4"), "line 7: expected `set FAMILY NAME DIGEST`"),
-        (ElementRecordTests.text().replacing("set inet source_ipv4", with: "set inet source%5Fipv4"), "line 7: expected `set FAMILY NAME DIGEST`"),
+        (ElementRecordTests.text().replacing("end 3", with: "end 2"), "line 10: truncated"),
+        (ElementRecordTests.text().replacing("end 3\n", with: "end 3\nset inet x 01\n"), "line 11: text after the trailer"),
+        (ElementRecordTests.text().replacing("01000102", with: "0100010"), "line 8: expected `set FAMILY NAME DIGEST`"),
+        (ElementRecordTests.text().replacing("01000102", with: "01000102ff"), "line 8: expected `set FAMILY NAME DIGEST`"),
+        (ElementRecordTests.text().replacing("01000102", with: "01000A02"), "line 8: expected `set FAMILY NAME DIGEST`"),
+        (ElementRecordTests.text().replacing("set inet source_ipv4", with: "set inet external_interfaces"), "line 8: set inet spoofguard external_interfaces twice"),
+        (ElementRecordTests.text().replacing("set inet source_ipv4", with: "set ip4 source_ipv4"), "line 8: expected `set FAMILY NAME DIGEST`"),
+        (ElementRecordTests.text().replacing("set inet source_ipv4", with: "set inet source%5Fipv4"), "line 8: expected `set FAMILY NAME DIGEST`"),
         (ElementRecordTests.text().replacing("\n", with: "\r\n"), "line 1: not a spoofguard element record"),
         (String(ElementRecordTests.text().dropLast()), "truncated: no final newline"),
+        (ElementRecordTests.text().replacing("policy none\n", with: ""), "line 6: expected `policy …`"),
+        (ElementRecordTests.text().replacing("policy none", with: "policy"), "line 6: expected `policy …`"),
+        (ElementRecordTests.text().replacing("policy none", with: "policy nothing"), "line 6: expected `policy none` or"),
     ])
     func malformedRecordsAreRefusedWithTheReason(text: String, reason: String) {
         let refused = rejection(text)
         #expect(refused?.kind == .malformed)
         #expect(refused?.reason.hasPrefix(reason) == true, "\(String(describing: refused?.reason))")
+    }
+
+    /// A record of an earlier format (version 1 had no policy line) is stale: silently unused.
+    @Test func anEarlierVersionIsStaleNotMalformed() {
+        let version1 = Self.text().replacing("element record 2", with: "element record 1").replacing("policy none\n", with: "")
+        #expect(rejection(version1) == .init(kind: .stale, reason: "an element record of version 1"))
+    }
+
+    static let proof = PolicyProof(policyDigest: Array(0..<32), buildID: Array(200..<220), loadedDigest: Array(repeating: 0xab, count: 32),
+                                   families: [.inet, .netdev], rules: 12, elements: 100_007)
+
+    @Test func thePolicyProofRoundTrips() throws {
+        var record = Self.record
+        record.policy = Self.proof
+        let text = Self.text(record)
+        #expect(text.contains("\npolicy 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadb "
+                              + String(repeating: "ab", count: 32) + " 12 100007 inet,netdev\n"))
+        #expect(try ElementRecord(decoding: Array(text.utf8), for: Self.owner) == record)
+        var oneByteID = record
+        oneByteID.policy?.buildID = [7]
+        #expect(try ElementRecord(decoding: oneByteID.encoded(for: Self.owner), for: Self.owner) == oneByteID)
+    }
+
+    /// Every field of the policy line is checked: lengths, hex, canonical decimals, families.
+    @Test(arguments: [
+        ("policy 00 c8c9", "a 1-byte policy digest"),
+        ("policy 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f00", "a 33-byte policy digest"),
+        ("c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadb ab", "a build-id with upper-case hex"),
+        ("c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadb ", "an empty build-id"),
+        (" 12 100007", " 012 100007"),
+        (" 12 100007", " 12 -1"),
+        ("inet,netdev", "inet,ip4"),
+        ("inet,netdev", "inet,"),
+        ("inet,netdev", ""),
+        ("inet,netdev", "inet,netdev extra"),
+    ])
+    func malformedPolicyProofsAreRefused(replacing: String, with: String) {
+        var record = Self.record
+        record.policy = Self.proof
+        var text = Self.text(record)
+        switch with {
+        case "a 1-byte policy digest": text = text.replacing(#/policy [0-9a-f]+/#, with: "policy 00")
+        case "a 33-byte policy digest": text = text.replacing(#/policy [0-9a-f]+/#, with: "policy " + String(repeating: "00", count: 33))
+        case "a build-id with upper-case hex": text = text.replacing("c8c9cacbcc", with: "C8C9CACBCC")
+        case "an empty build-id": text = text.replacing("c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadb ", with: " ")
+        default: text = text.replacing(replacing, with: with)
+        }
+        let refused = rejection(text)
+        #expect(refused?.kind == .malformed, "\(with)")
+        #expect(refused?.reason.hasPrefix("line 6: expected `policy none` or") == true, "\(with): \(String(describing: refused?.reason))")
     }
 
     @Test func invalidUTF8IsRefused() {

@@ -14,12 +14,21 @@ extension Policy {
     /// Reads and decodes a policy file; `-` reads standard input.
     /// Throws a `PolicyError` with exit code 66 when the file cannot be read, 65 when it is invalid.
     public static func load(from path: String) throws(PolicyError) -> Policy {
-        if path == "-" { return try load(descriptor: STDIN_FILENO, source: "<stdin>") }
+        try decode(try read(from: path), source: source(of: path))
+    }
+
+    /// The bytes `load(from:)` decodes, read the same way (same size limit, same errors): what
+    /// the element record's policy proof hashes before deciding whether to decode at all.
+    public static func read(from path: String) throws(PolicyError) -> [UInt8] {
+        if path == "-" { return try readAll(STDIN_FILENO, source: source(of: path)) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw unreadable(path, errno: errno, action: "cannot open") }
         defer { close(descriptor) }
-        return try load(descriptor: descriptor, source: path)
+        return try readAll(descriptor, source: path)
     }
+
+    /// How messages name the policy at `path`.
+    public static func source(of path: String) -> String { path == "-" ? "<stdin>" : path }
 
     /// Reads a policy from an open descriptor (standard input, a pipe) without closing it.
     static func load(descriptor: Int32, source: String) throws(PolicyError) -> Policy {

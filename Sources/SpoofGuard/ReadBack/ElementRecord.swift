@@ -11,10 +11,15 @@ public struct ElementRecord: Sendable, Equatable {
     public var generation: UInt32
     /// `ElementDigest` of each set's elements, as spoofguard sends them.
     public var digests: [SetPath: [UInt8]]
+    /// What lets an unchanged run skip decoding and compiling the policy as well; nil when
+    /// the run that made the record could not prove it (no build-id, a policy that binds
+    /// devices, a difference).
+    public var policy: PolicyProof?
 
-    public init(generation: UInt32, digests: [SetPath: [UInt8]]) {
+    public init(generation: UInt32, digests: [SetPath: [UInt8]], policy: PolicyProof? = nil) {
         self.generation = generation
         self.digests = digests
+        self.policy = policy
     }
 
     /// Whom a record belongs to: one boot (a reboot restarts generations and cookies), one
@@ -33,8 +38,9 @@ public struct ElementRecord: Sendable, Equatable {
         }
     }
 
-    /// Why a stored record is not used. `stale` is a record of another boot: expected after a
-    /// reboot with a runtime directory that survives it, and not worth a warning. `malformed`
+    /// Why a stored record is not used. `stale` is a record of another boot, or of an earlier
+    /// format version: expected after a reboot with a runtime directory that survives it, or an
+    /// upgrade, and not worth a warning. `malformed`
     /// is anything spoofguard cannot have written for this owner (truncated, garbled, another
     /// namespace or table under this one's name): it warrants one.
     public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
@@ -46,25 +52,32 @@ public struct ElementRecord: Sendable, Equatable {
     }
 }
 
-/// The record's file format: a versioned header, one line per set, a trailer that counts them
-/// (so that a file cut at a line boundary is refused too). Names are `PercentEncoding`
-/// tokens, digests lower-case hex of `ElementDigest.storedLength` bytes.
+/// The record's file format: a versioned header, the policy proof (`policy none` without one),
+/// one line per set, a trailer that counts them (so that a file cut at a line boundary is
+/// refused too). Names are `PercentEncoding` tokens, digests lower-case hex of
+/// `ElementDigest.storedLength` bytes; the policy line holds the policy's SHA-256, the build-id,
+/// the loaded tables' digest, the rules and elements, and the families.
 ///
-///     spoofguard element record 1
+///     spoofguard element record 2
 ///     boot 0f8c7a5e-6c1b-4d53-9a1e-2b7c0d9e4f11
 ///     netns-cookie 4097
 ///     table spoofguard
 ///     generation 1234
+///     policy 9f86…08 4c3e…a1 e3b0…55 12 100007 inet,netdev
 ///     set inet source_ipv4 01…
 ///     end 1
 extension ElementRecord {
-    public static let magic = "spoofguard element record 1"
+    public static let version = 2
+    public static let magic = "spoofguard element record \(version)"
+    /// The header of every version, to tell an older record (stale) from a foreign file.
+    static let magicPrefix = "spoofguard element record "
     /// Far above any real record (a few sets per table and family).
     public static let maximumSets = 4096
 
     public func encoded(for owner: Owner) -> [UInt8] {
         var lines = [Self.magic, "boot \(owner.bootID)", "netns-cookie \(owner.namespaceCookie)",
-                     "table \(PercentEncoding.encode(owner.table))", "generation \(generation)"]
+                     "table \(PercentEncoding.encode(owner.table))", "generation \(generation)",
+                     "policy " + (policy.map(Self.encode) ?? "none")]
         let sets = digests.filter { $0.key.table == owner.table }.sorted { $0.key < $1.key }
         for (path, digest) in sets {
             lines.append("set \(path.family.rawValue) \(PercentEncoding.encode(path.set)) \(Self.hex(digest))")
@@ -91,15 +104,27 @@ extension ElementRecord {
             return line.dropFirst(name.count + 1)
         }
         guard lines.first == Substring(Self.magic) else {
-            throw malformed(1, "not a spoofguard element record (version 1)")
+            if let first = lines.first, first.hasPrefix(Self.magicPrefix),
+               let version = Self.decimal(first.dropFirst(Self.magicPrefix.count), as: Int.self), version < Self.version {
+                throw Rejection(kind: .stale, reason: "an element record of version \(version)")
+            }
+            throw malformed(1, "not a spoofguard element record (version \(Self.version))")
         }
         let boot = try value(1, "boot")
         guard Self.isBootID(boot) else { throw malformed(2, "not a boot id") }
         guard let cookie = Self.decimal(try value(2, "netns-cookie"), as: UInt64.self) else { throw malformed(3, "not a namespace cookie") }
         guard let table = PercentEncoding.decode(try value(3, "table")) else { throw malformed(4, "not a table name") }
         guard let generation = Self.decimal(try value(4, "generation"), as: UInt32.self) else { throw malformed(5, "not a generation") }
+        let policyText = try value(5, "policy")
+        var policy: PolicyProof?
+        if policyText != "none" {
+            guard let proof = Self.policyProof(policyText) else {
+                throw malformed(6, "expected `policy none` or `policy DIGEST BUILD-ID DIGEST RULES ELEMENTS FAMILIES`")
+            }
+            policy = proof
+        }
         var digests: [SetPath: [UInt8]] = [:]
-        var index = 5
+        var index = 6
         while index < lines.count, lines[index].hasPrefix("set ") {
             let fields = lines[index].split(separator: " ", omittingEmptySubsequences: false)
             guard fields.count == 4, let family = TableFamily(rawValue: String(fields[1])),
@@ -127,7 +152,25 @@ extension ElementRecord {
         guard table == owner.table else {
             throw Rejection(kind: .malformed, reason: "records table \(table.debugDescription), not \(owner.table.debugDescription)")
         }
-        self.init(generation: generation, digests: digests)
+        self.init(generation: generation, digests: digests, policy: policy)
+    }
+
+    static func encode(_ proof: PolicyProof) -> String {
+        [hex(proof.policyDigest), hex(proof.buildID), hex(proof.loadedDigest), String(proof.rules), String(proof.elements),
+         proof.families.map(\.rawValue).joined(separator: ",")].joined(separator: " ")
+    }
+
+    static func policyProof(_ text: Substring) -> PolicyProof? {
+        let fields = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard fields.count == 6,
+              let policy = bytes(fromHex: fields[0]), policy.count == SHA256.digestLength,
+              let buildID = bytes(fromHex: fields[1]), PolicyProof.buildIDLengths.contains(buildID.count),
+              let loaded = bytes(fromHex: fields[2]), loaded.count == SHA256.digestLength,
+              let rules = decimal(fields[3], as: Int.self), let elements = decimal(fields[4], as: Int.self) else { return nil }
+        let families = fields[5].split(separator: ",", omittingEmptySubsequences: false).map { TableFamily(rawValue: String($0)) }
+        guard !families.isEmpty, families.count <= TableFamily.allCases.count, !families.contains(nil) else { return nil }
+        return PolicyProof(policyDigest: policy, buildID: buildID, loadedDigest: loaded, families: families.compactMap { $0 },
+                           rules: rules, elements: elements)
     }
 
     /// Only the canonical spelling: digits without sign or leading zeros.
@@ -150,7 +193,7 @@ extension ElementRecord {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }

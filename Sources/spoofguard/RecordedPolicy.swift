@@ -1,0 +1,82 @@
+import ArgumentParser
+import SpoofGuard
+import SpoofGuardNetlink
+import SpoofGuardRuntime
+import SpoofGuardSystem
+
+/// A policy's bytes as `apply` and `diff` read them, with their SHA-256: read once, hashed,
+/// and decoded only when the element record cannot prove them loaded (`PolicyProof`).
+struct PolicyBytes {
+    let bytes: [UInt8]
+    let source: String
+    let digest: [UInt8]
+
+    /// Reads `path` (or standard input for `-`) as `loadPolicyOrExit` does, with its errors.
+    init(readingOrExit path: String) throws {
+        source = Policy.source(of: path)
+        do {
+            bytes = try Policy.read(from: path)
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitCode)
+        }
+        digest = SHA256.hash(bytes)
+    }
+
+    /// Decodes the bytes; on failure prints every problem and exits 65, as `loadPolicyOrExit`.
+    func decodeOrExit() throws -> Policy {
+        do {
+            return try Policy.decode(bytes, source: source)
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
+
+/// How a run knew the policy: decoded and compiled, or proven loaded by the element record's
+/// policy proof without either (`policy_proven_by` in `--json`).
+enum PolicyProvenBy: String {
+    case decode, record
+}
+
+/// The element record's policy proof, seen from the command line: finding the record that
+/// proves these policy bytes in this namespace, and adding the proof to a record after the full
+/// path proved the kernel holds the policy. Like the element record, a cache of a proof and
+/// never a reason to fail: whatever is missing or does not match sends the run down the full
+/// path, silently.
+enum RecordedPolicy {
+    /// The table and record whose policy proof is for these bytes and this build, in this
+    /// boot and namespace; nil without a build-id, a namespace cookie, a boot id or a runtime
+    /// directory. The caller still has to ask the kernel whether it holds (`stillHolds`).
+    static func candidate(for policy: PolicyBytes, runtime: RuntimeDirectoryOption,
+                          kernel: NetfilterKernel) -> (table: String, record: ElementRecord)? {
+        guard let buildID = BuildID.current, let cookie = kernel.namespaceCookie(), let boot = BootID.current(),
+              let directory = try? RuntimeDirectory.open(RuntimeDirectory.path(given: runtime.runtimeDir), create: false) else { return nil }
+        return ElementRecordFile.proving(policyDigest: policy.digest, buildID: buildID, in: directory,
+                                         bootID: boot, namespaceCookie: cookie)
+    }
+
+    /// `record` with the policy proof for `policy` compiled to `ruleset`, which the kernel was
+    /// just proven to hold at `record.generation`; `record` without one when none can be made:
+    /// no build-id, a ruleset that binds devices (whether the kernel can bind them depends on
+    /// the devices present, which apply checks against the compiled ruleset), a generation
+    /// that has moved since, or sets without the element digests the record holds.
+    static func proving(_ record: ElementRecord?, policy: PolicyBytes, ruleset: Ruleset, table: String,
+                        kernel: NetfilterKernel) -> ElementRecord? {
+        guard var record else { return nil }
+        // A proof kept from an earlier run is replaced, or dropped when none can be made.
+        record.policy = nil
+        guard let buildID = BuildID.current, !ruleset.bindsDevices else { return record }
+        let families = ruleset.tables.map(\.family)
+        // A proof the next run could not match is not worth keeping: the sets must carry the
+        // element digests the record holds.
+        guard let loaded = kernel.loadedState(of: table, families: families, at: record.generation),
+              loaded.setDigests == record.digests.filter({ $0.key.table == table }) else { return record }
+        let rules = ruleset.tables.reduce(0) { $0 + $1.chains.reduce(0) { $0 + $1.rules.count } }
+        let elements = ruleset.tables.reduce(0) { $0 + $1.sets.reduce(0) { $0 + $1.elements.count } }
+        record.policy = PolicyProof(policyDigest: policy.digest, buildID: buildID, loadedDigest: loaded.digest,
+                                    families: families, rules: rules, elements: elements)
+        return record
+    }
+}
