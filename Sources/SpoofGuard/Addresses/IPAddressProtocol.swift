@@ -20,7 +20,7 @@ extension IPAddressProtocol {
 }
 
 /// The two address families spoofguard guards.
-public enum AddressFamily: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
+public enum AddressFamily: String, Sendable, Hashable, BitwiseCopyable, CaseIterable, Codable, CustomStringConvertible {
     case ipv4
     case ipv6
 

@@ -197,7 +197,8 @@ public struct Evaluator: Sendable {
                     guard fields.networkFamily == .ipv6 else { continue nextRule }
                     let address = field == .source ? fields.source6 : fields.destination6
                     if (program.ipv6Sets[set].index(containing: address) != nil) == negated { continue nextRule }
-                case .linkBytes(let offset, let data, let negated):
+                case .linkBytes(let offset, let value, let negated):
+                    let data = program.linkValues[value]
                     // A load past the frame's end ends the rule, negated or not (NFT_BREAK).
                     guard let loaded = fields.linkLoad(offset: offset, count: data.count) else { continue nextRule }
                     if (loaded == data) == negated { continue nextRule }

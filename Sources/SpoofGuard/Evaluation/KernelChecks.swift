@@ -15,7 +15,7 @@ public enum KernelStage: Hashable, Sendable, CustomStringConvertible {
     /// device that is not a bridge port: no protocol handler takes it as IP, so it never
     /// reaches prerouting on this device. (With a VLAN or PPPoE device for it, the packet
     /// arrives again on that device, as a packet of its own.)
-    case wrappedFrame(LinkEncapsulation)
+    case wrappedFrame(LinkEncapsulation.Kind)
 
     public enum Martian: String, Hashable, Sendable {
         case loopback = "127/8"

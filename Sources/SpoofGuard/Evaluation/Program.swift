@@ -10,15 +10,17 @@
 ///   family fails the step whether the match is negated or not;
 /// - `reject with tcp reset` carries nft's `meta l4proto tcp` dependency at rule start.
 struct Program: Sendable {
-    enum Step: Hashable, Sendable {
+    /// Plain bytes (indices, no arrays): the evaluator copies a step per statement it runs.
+    enum Step: Hashable, Sendable, BitwiseCopyable {
         /// `iifname` against `interfaceTests[test]`.
         case interface(test: Int, negated: Bool)
         /// `meta nfproto` (or `meta protocol` outside inet): the packet's protocol family.
         case family(AddressFamily, negated: Bool)
         case ipv4(AddressField, set: Int, negated: Bool)
         case ipv6(AddressField, set: Int, negated: Bool)
-        /// A raw link-layer load (`@ll,OFFSET,LENGTH`, bytes here) compared with `data`.
-        case linkBytes(offset: Int, data: [UInt8], negated: Bool)
+        /// A raw link-layer load (`@ll,OFFSET,LENGTH`, bytes here) compared with
+        /// `linkValues[value]`: an index, so that a step stays plain bytes to copy.
+        case linkBytes(offset: Int, value: Int, negated: Bool)
         /// A raw link-layer load of an address's length looked up in an address set.
         case linkLookup(offset: Int, family: AddressFamily, set: Int, negated: Bool)
         /// The `meta l4proto tcp` dependency of a TCP reset.
@@ -57,6 +59,8 @@ struct Program: Sendable {
     var chains: [CompiledChain] = []
     var ipv4Sets: [IPv4Set] = []
     var ipv6Sets: [IPv6Set] = []
+    /// The values `linkBytes` steps compare a load with.
+    var linkValues: [[UInt8]] = []
     var interfaceTests: [[InterfacePattern]] = []
     var limits: [RateLimit] = []
     /// Receive-path stages: base-chain indices in the order the kernel runs them.
@@ -206,7 +210,8 @@ struct Program: Sendable {
             switch match.value {
             case .bytes(let data):
                 guard data.count == Int(load.length) else { throw unreadable }
-                return .linkBytes(offset: Int(load.offset), data: data, negated: match.isNegated)
+                linkValues.append(data)
+                return .linkBytes(offset: Int(load.offset), value: linkValues.count - 1, negated: match.isNegated)
             case .set(let name):
                 guard let set = sets[name], set.key != .interfaceName else {
                     throw fail("matches \(load) against @\(name), which is not an address set of table \(table.name)")

@@ -65,7 +65,8 @@ struct SymbolicWalk<Address: IPAddressProtocol> {
             case .ipv6(let field, let set, let negated):
                 guard scenario.networkFamily(Address.family) == .ipv6 else { return nil }
                 narrow(field, set, negated)
-            case .linkBytes(let offset, let data, let negated):
+            case .linkBytes(let offset, let value, let negated):
+                let data = program.linkValues[value]
                 guard let loaded = scenario.linkLoad(Address.family, offset: offset, count: data.count) else { return nil }
                 if (loaded == data) == negated { return nil }
             case .linkLookup(let offset, let family, let set, let negated):

@@ -9,12 +9,13 @@ public struct Packet: Hashable, Sendable {
     public var destinationPort: UInt16?
     /// Layer-3 length in bytes (IP header + payload), which is what nftables counters add up.
     public var length: Int
+    /// The tags and PPPoE session the frame carried the packet in. After `length` so that it
+    /// starts aligned, as in `PacketFields`, which copies it from here once per packet.
+    public var encapsulation: LinkEncapsulation = .untagged
     /// `net.ipv4.conf.<dev>.route_localnet` for the input device (off unless given).
     public var routeLocalnet: Bool
     /// The verdict the input file expects, if it says (`"expect": "drop"`).
     public var expected: ExpectedVerdict?
-    /// The tags and PPPoE session the frame carried the packet in.
-    public var encapsulation: LinkEncapsulation = .untagged
 
     public init(inputInterface: InputInterface, source: IPAddress, destination: IPAddress,
                 transport: TransportProtocol? = nil, sourcePort: UInt16? = nil, destinationPort: UInt16? = nil,

@@ -8,9 +8,12 @@
 /// single tag. A second tag and PPPoE keep `meta protocol` at 0x8100/0x8864: the plain guard
 /// rules never see those packets. A `@ll` load sees the frame with the moved tag put back
 /// (nft_payload_copy_vlan), which is why the guard rules for them load from the link layer.
-public struct LinkEncapsulation: Hashable, Sendable, CustomStringConvertible {
+///
+/// Fixed-size (the tags inline, an `InlineStack`): it rides in every packet through the
+/// evaluator, so it must copy without reference counting.
+public struct LinkEncapsulation: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
     /// One 802.1Q (0x8100) or 802.1ad (0x88a8) tag.
-    public struct Tag: Hashable, Sendable {
+    public struct Tag: Hashable, Sendable, BitwiseCopyable {
         public var tpid: EtherType
         /// Priority, DEI and VLAN id.
         public var tci: UInt16
@@ -38,23 +41,25 @@ public struct LinkEncapsulation: Hashable, Sendable, CustomStringConvertible {
         for (index, part) in parts.enumerated() {
             if part.lowercased() == "pppoe", index == parts.count - 1 {
                 pppoeSession = 1
-            } else if let tpid = [EtherType.vlan8021Q, .vlan8021AD, .vlan9100].first(where: { Tag($0).name.lowercased() == part.lowercased() }) {
+            } else if let tpid = [EtherType.vlan8021Q, .vlan8021AD, .vlan9100].first(where: { Tag($0).name.lowercased() == part.lowercased() }),
+                      !tags.isFull {
                 tags.append(Tag(tpid))
             } else {
                 return nil
             }
         }
-        guard !parts.isEmpty, tags.count <= Self.maximumTags else { return nil }
+        guard !parts.isEmpty else { return nil }
     }
 
     /// Stacked tags a decoder accepts before calling the frame bad.
-    public static let maximumTags = 8
+    public static let maximumTags = Tags.maximumCount
+    public typealias Tags = InlineStack<8, Tag>
 
-    public var tags: [Tag]
+    public var tags: Tags
     /// The PPPoE session id when the packet travels in a PPPoE session frame.
     public var pppoeSession: UInt16?
 
-    public init(tags: [Tag] = [], pppoeSession: UInt16? = nil) {
+    public init(tags: Tags = [], pppoeSession: UInt16? = nil) {
         self.tags = tags
         self.pppoeSession = pppoeSession
     }
@@ -74,13 +79,36 @@ public struct LinkEncapsulation: Hashable, Sendable, CustomStringConvertible {
     /// Whether the kernel still hides the IP packet from `meta protocol` at the bridge and
     /// ingress hooks: more than one tag, a tag it does not offload (0x9100), or PPPoE.
     public var isWrappedForHooks: Bool {
-        tags.count > 1 || pppoeSession != nil || tags.contains { !$0.tpid.isOffloadedTag }
+        tags.count > 1 || pppoeSession != nil || (tags.count == 1 && !tags[0].tpid.isOffloadedTag)
     }
 
-    /// The shape without the VLAN ids and session id (those are all 0): what a verdict or a
-    /// kernel stage depends on, so that totals count one line per kind, not per VLAN.
-    public var kind: LinkEncapsulation {
-        LinkEncapsulation(tags: tags.map { Tag($0.tpid, tci: 0) }, pppoeSession: pppoeSession.map { _ in 0 })
+    /// The shape without the VLAN ids and session id: what a verdict or a kernel stage
+    /// depends on, so that totals count one line per kind, not per VLAN.
+    public var kind: Kind {
+        var tagTypes = Kind.TagTypes()
+        for tag in tags { tagTypes.append(tag.tpid) }
+        return Kind(tagTypes: tagTypes, pppoe: pppoeSession != nil)
+    }
+
+    /// An encapsulation's shape: the types of its tags, outermost first, and whether a PPPoE
+    /// session follows them. A byte a tag, so that a `Decision` naming one (a kernel stage)
+    /// stays small enough to return in registers on the evaluator's per-packet path.
+    public struct Kind: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
+        public typealias TagTypes = InlineStack<8, EtherType>
+        public var tagTypes: TagTypes
+        public var pppoe: Bool
+
+        public init(tagTypes: TagTypes, pppoe: Bool) {
+            self.tagTypes = tagTypes
+            self.pppoe = pppoe
+        }
+
+        /// `802.1ad+802.1Q`, `PPPoE`, `802.1Q+PPPoE`, `untagged`.
+        public var description: String {
+            var parts = tagTypes.map { Tag($0).name }
+            if pppoe { parts.append("PPPoE") }
+            return parts.isEmpty ? "untagged" : parts.joined(separator: "+")
+        }
     }
 
     /// Byte offset of the IP header from the start of the frame.
@@ -129,11 +157,7 @@ public struct LinkEncapsulation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `802.1ad+802.1Q`, `PPPoE`, `802.1Q+PPPoE`, `untagged`.
-    public var description: String {
-        var parts = tags.map(\.name)
-        if pppoeSession != nil { parts.append("PPPoE") }
-        return parts.isEmpty ? "untagged" : parts.joined(separator: "+")
-    }
+    public var description: String { kind.description }
 }
 
 /// PPP protocol numbers (RFC 1661 §2, IANA PPP DLL protocol numbers) of the IP packets a

@@ -198,7 +198,7 @@ extension HeaderField {
 }
 
 /// EtherTypes (IEEE Registration Authority) of the headers above, in network byte order.
-public enum EtherType: UInt16, Hashable, Sendable, CaseIterable {
+public enum EtherType: UInt16, Hashable, Sendable, BitwiseCopyable, CaseIterable {
     case ipv4 = 0x0800
     case ipv6 = 0x86dd
     case vlan8021Q = 0x8100

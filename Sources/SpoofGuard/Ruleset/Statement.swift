@@ -37,7 +37,7 @@ public enum MatchSubject: Hashable, Sendable {
     case payload(RawPayload)
 }
 
-public enum AddressField: String, Hashable, Sendable, CaseIterable {
+public enum AddressField: String, Hashable, Sendable, BitwiseCopyable, CaseIterable {
     case source = "saddr"
     case destination = "daddr"
 
