@@ -158,17 +158,6 @@ final class NftSet {
         if let id { nftnl_set_set_u32(pointer, attribute(NFTNL_SET_ID), id) }
     }
 
-    func add(_ element: KernelSetElement) {
-        let raw = nftnl_set_elem_alloc()!
-        element.key.withUnsafeBytes { bytes in
-            _ = nftnl_set_elem_set(raw, attribute(NFTNL_SET_ELEM_KEY), bytes.baseAddress, UInt32(bytes.count))
-        }
-        if element.isIntervalEnd {
-            nftnl_set_elem_set_u32(raw, attribute(NFTNL_SET_ELEM_FLAGS), UInt32(NFT_SET_ELEM_INTERVAL_END.rawValue))
-        }
-        nftnl_set_elem_add(pointer, raw)   // the set owns it now
-    }
-
     var name: String { string(nftnl_set_get_str(pointer, attribute(NFTNL_SET_NAME))) }
     var table: String { string(nftnl_set_get_str(pointer, attribute(NFTNL_SET_TABLE))) }
     var flags: UInt32 { nftnl_set_get_u32(pointer, attribute(NFTNL_SET_FLAGS)) }
@@ -191,7 +180,46 @@ final class NftSet {
     }
 
     func build(_ header: UnsafeMutablePointer<nlmsghdr>) { nftnl_set_nlmsg_build_payload(header, pointer) }
+    /// Adds one element as a libnftnl object of its own, the way libnftnl builds an element list:
+    /// the reference that `buildElements(_:_:_:)` is held to byte for byte (SetElementMessageTests).
+    func add(_ element: KernelSetElement) {
+        let raw = nftnl_set_elem_alloc()!
+        element.key.withUnsafeBytes { bytes in
+            _ = nftnl_set_elem_set(raw, attribute(NFTNL_SET_ELEM_KEY), bytes.baseAddress, UInt32(bytes.count))
+        }
+        if element.isIntervalEnd {
+            nftnl_set_elem_set_u32(raw, attribute(NFTNL_SET_ELEM_FLAGS), UInt32(NFT_SET_ELEM_INTERVAL_END.rawValue))
+        }
+        nftnl_set_elem_add(pointer, raw)   // the set owns it now
+    }
+
     func buildElements(_ header: UnsafeMutablePointer<nlmsghdr>) { nftnl_set_elems_nlmsg_build_payload(header, pointer) }
+
+    /// NEWSETELEM's payload for `elements[range]`: byte for byte what
+    /// `nftnl_set_elems_nlmsg_build_payload` writes for this set holding those elements (the
+    /// set's identity, then a list nest of element nests numbered from 1), built with libnftnl's
+    /// own per-element call on two reused element objects — a range start and a range end —
+    /// instead of one libnftnl object per element: 200 k allocations at 100 k prefixes.
+    func buildElements(_ header: UnsafeMutablePointer<nlmsghdr>, _ elements: PackedSetElements, _ range: Range<Int>) {
+        nftnl_set_elems_nlmsg_build_payload(header, pointer)   // the identity: this object holds no elements
+        guard !range.isEmpty else { return }
+        let start = nftnl_set_elem_alloc()!, end = nftnl_set_elem_alloc()!
+        defer {
+            nftnl_set_elem_free(start)
+            nftnl_set_elem_free(end)
+        }
+        nftnl_set_elem_set_u32(end, attribute(NFTNL_SET_ELEM_FLAGS), UInt32(NFT_SET_ELEM_INTERVAL_END.rawValue))
+        let list = mnl_attr_nest_start(header, attribute(NFTA_SET_ELEM_LIST_ELEMENTS))
+        elements.keys.withUnsafeBytes { keys in
+            for (position, index) in range.enumerated() {
+                let element = elements.intervalEnds[index] ? end : start
+                _ = nftnl_set_elem_set(element, attribute(NFTNL_SET_ELEM_KEY), keys.baseAddress! + index * elements.keyLength,
+                                       UInt32(elements.keyLength))
+                nftnl_set_elem_nlmsg_build(header, element, Int32(position + 1))
+            }
+        }
+        mnl_attr_nest_end(header, list)
+    }
     func parse(_ header: UnsafePointer<nlmsghdr>) -> Bool { nftnl_set_nlmsg_parse(header, pointer) >= 0 }
     func parseElements(_ header: UnsafePointer<nlmsghdr>) -> Bool { nftnl_set_elems_nlmsg_parse(header, pointer) >= 0 }
 }
