@@ -41,6 +41,9 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Started before the policy is decoded, to overlap it; its answer (or error) is taken
+        // where apply would have probed. Nothing it does commits anything.
+        let probe = BackgroundFeatureProbe(namespace: namespace.namespace)
         let policy = try loadPolicyOrExit(self.policy)
         let ruleset = Compiler.compile(policy)
         let report: ApplyReport
@@ -53,7 +56,7 @@ struct ApplyCommand: ParsableCommand {
         do {
             let kernel = try namespace.kernel()
             let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
-            report = try kernel.apply(ruleset, check: check, adopt: adopt, record: records.loaded)
+            report = try kernel.apply(ruleset, check: check, adopt: adopt, probe: probe, record: records.loaded)
             records.keep(report.record, create: !check)
         } catch {
             // An ApplyError means the transaction may have been committed (outcome unknown, or
