@@ -63,14 +63,14 @@ enum ElementProof {
 /// Every set's elements in the kernel's encoding, with their digests: computed once per apply
 /// and shared by the comparison and the transaction.
 struct EncodedSets {
-    var elements: [SetPath: [KernelSetElement]] = [:]
+    var elements: [SetPath: PackedSetElements] = [:]
     var digests: [SetPath: [UInt8]] = [:]
 
     init(_ ruleset: Ruleset) throws(LinearizeError) {
         for table in ruleset.tables {
             for set in table.sets {
                 let path = SetPath(family: table.family, table: table.name, set: set.name)
-                let encoded = try SetElementEncoding.encode(set.elements, interval: set.flags.contains(.interval))
+                let encoded = try SetElementEncoding.packed(set.elements, interval: set.flags.contains(.interval))
                 elements[path] = encoded
                 digests[path] = ElementDigest.of(encoded, key: set.key, flags: set.flags)
             }

@@ -1,6 +1,7 @@
 internal import CNetfilter
 import Glibc
 import SpoofGuard
+import SpoofGuardSystem
 
 extension NetfilterKernel {
     /// Asks the kernel, without changing anything, what its netdev hooks accept: one batch
@@ -44,6 +45,23 @@ extension NetfilterKernel {
             refused[probe] = ack.errno
         }
         return KernelFeatures(absentDevices: refused["absent"] == nil, devicePrefixes: refused["prefix"] == nil)
+    }
+}
+
+/// `features()` asked on a connection and a thread of their own, started at once: the probe
+/// is mostly the kernel's time (it creates and aborts a netdev table, 2–15 ms here), which
+/// `apply` lets pass while it decodes the policy instead of waiting for it afterwards. The
+/// kernel's features are the same in every namespace, so its answer stands for any connection.
+public final class BackgroundFeatureProbe: Sendable {
+    private let thread: StartedThread<Result<KernelFeatures, NetlinkError>>?
+
+    public init(namespace: NetworkNamespace?) {
+        thread = try? StartedThread { Result { () throws(NetlinkError) in try NetfilterKernel(namespace: namespace).features() } }
+    }
+
+    /// The probe's answer, or its error; nil when its thread could not start.
+    func answer() throws(NetlinkError) -> KernelFeatures? {
+        try thread?.join().get()
     }
 }
 

@@ -1,5 +1,6 @@
 internal import CNetfilter
 import Glibc
+import SpoofGuard
 
 /// A growable, contiguous buffer of netlink messages built in place by libnftnl, sent with
 /// one `sendmsg` (the kernel needs the whole batch in one call to make it one transaction).
@@ -13,17 +14,22 @@ final class MessageBuffer {
     /// Room guaranteed before each message: nested element lists stay below 64 KiB.
     static let headroom = 256 * 1024
 
+    /// Zeroed, as is all room added later: libmnl 1.0.4 skips the padding after an attribute,
+    /// so the batch would otherwise carry whatever the heap held there (and would not be the
+    /// same bytes from one build to the next).
     init(capacity: Int = 1 << 20) {
         self.capacity = capacity
-        base = malloc(capacity)!
+        base = calloc(capacity, 1)!
     }
 
     deinit { free(base) }
 
     private func reserve() {
         guard length + Self.headroom > capacity else { return }
+        let old = capacity
         capacity = max(capacity * 2, length + Self.headroom)
         base = realloc(base, capacity)!
+        memset(base + old, 0, capacity - old)
     }
 
     /// Appends one message; `payload` fills in the attributes after libnftnl's header.
@@ -37,6 +43,12 @@ final class MessageBuffer {
         precondition(size <= Self.headroom, "netlink message of \(size) bytes exceeds the reserved room")
         length += (size + 3) & ~3
         messageCount += 1
+    }
+
+    /// Appends one nf_tables message of `type` with libnftnl's header.
+    func append(_ type: NftMessage, family: TableFamily, flags: Int32, seq: UInt32,
+                payload: (UnsafeMutablePointer<nlmsghdr>) -> Void) {
+        append({ nftnl_nlmsg_build_hdr($0, type.rawValue, UInt16(family.nfproto), UInt16(flags), seq) }, payload: payload)
     }
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }

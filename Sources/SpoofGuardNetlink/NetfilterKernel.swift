@@ -143,14 +143,16 @@ public final class NetfilterKernel {
     /// did not write is refused (`ForeignTableError`) unless `adopt`.
     /// The kernel's netdev hook features are probed once per apply (nothing committed); a
     /// device the kernel cannot bind is refused before anything is sent
-    /// (`MissingKernelFeatureError`). Tests pass `features` to simulate another kernel.
+    /// (`MissingKernelFeatureError`). Tests pass `features` to simulate another kernel; `probe`
+    /// is that probe when the caller started it early (`BackgroundFeatureProbe`).
     /// `record` is the element record kept since an earlier run: while the generation is its
     /// one, it proves the set elements without the dump. The report carries the record to keep.
     @discardableResult
     public func apply(_ ruleset: Ruleset, check: Bool = false, adopt: Bool = false,
-                      features simulated: KernelFeatures? = nil, record: ElementRecord? = nil) throws -> ApplyReport {
+                      features simulated: KernelFeatures? = nil, probe: BackgroundFeatureProbe? = nil,
+                      record: ElementRecord? = nil) throws -> ApplyReport {
         let ruleset = ruleset.marked
-        let features = try simulated ?? self.features()
+        let features = try simulated ?? probe?.answer() ?? self.features()
         if ruleset.bindsDevices,
            let missing = features.requirement(of: ruleset, existingDevices: Set(try currentInterfaceNames(in: namespace))) {
             throw missing

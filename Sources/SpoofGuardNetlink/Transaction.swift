@@ -10,8 +10,12 @@ struct Transaction {
         var policyEntry: String?
     }
 
-    let buffer = MessageBuffer()
+    let buffer: MessageBuffer
     private(set) var origins: [UInt32: Origin] = [:]
+
+    private init(capacity: Int = 1 << 20) {
+        buffer = MessageBuffer(capacity: capacity)
+    }
 
     /// Replace spoofguard's tables in one batch, in nft's order: for each table NEWTABLE
     /// (ensure it exists), DELTABLE, NEWTABLE (EXCL), then chains, sets, elements, rules.
@@ -20,7 +24,10 @@ struct Transaction {
     static func replace(with ruleset: Ruleset, deleting stale: [Table], generation: UInt32?, commit: Bool,
                         socket: NetlinkSocket, encoded: EncodedSets? = nil) throws -> Transaction {
         let encoded = try encoded ?? EncodedSets(ruleset)
-        var transaction = Transaction()
+        // Room for every element from the start (at most its key and 32 bytes of attributes):
+        // growing a 4 MiB batch by doubling copies it and touches twice the pages.
+        let elementBytes = encoded.elements.values.reduce(0) { $0 + $1.count * ($1.keyLength + 32) }
+        var transaction = Transaction(capacity: (1 << 20) + elementBytes)
         transaction.begin(seq: socket.takeSeq(), generation: generation)
         var nextSetID: UInt32 = 1
         let create = NLM_F_CREATE
@@ -56,19 +63,19 @@ struct Transaction {
                 setIDs[set.name] = id
                 let origin = Origin(operation: "creating set \(set.name) in \(label)", policyEntry: set.comment ?? set.name)
                 let path = SetPath(family: family, table: table.name, set: set.name)
-                let elements = encoded.elements[path] ?? []
                 let nft = NftSet(family: family, table: table.name, set: set, id: id, elementDigest: encoded.digests[path])
                 transaction.add(.newSet, family: family, flags: create, seq: socket.takeSeq(), origin, build: nft.build)
+                guard let elements = encoded.elements[path] else { continue }
                 // Element lists are nested attributes (64 KiB at most): send them in chunks.
+                let identity = NftSet(family: family, table: table.name, name: set.name, id: id)
                 var start = 0
                 while start < elements.count {
                     let end = min(start + 1024, elements.count)
-                    let chunk = NftSet(family: family, table: table.name, name: set.name, id: id)
-                    for element in elements[start..<end] { chunk.add(element) }
                     transaction.add(.newSetElement, family: family, flags: create, seq: socket.takeSeq(),
                                     Origin(operation: "adding elements \(start)…\(end - 1) to set \(set.name) in \(label)",
-                                           policyEntry: set.comment ?? set.name),
-                                    build: chunk.buildElements)
+                                           policyEntry: set.comment ?? set.name)) { header in
+                        identity.buildElements(header, elements, start..<end)
+                    }
                     start = end
                 }
             }
@@ -111,8 +118,7 @@ struct Transaction {
     private mutating func add(_ type: NftMessage, family: TableFamily, flags: Int32, seq: UInt32, _ origin: Origin,
                               build: (UnsafeMutablePointer<nlmsghdr>) -> Void) {
         origins[seq] = origin
-        buffer.append({ nftnl_nlmsg_build_hdr($0, type.rawValue, UInt16(family.nfproto), UInt16(flags), seq) },
-                      payload: build)
+        buffer.append(type, family: family, flags: flags, seq: seq, payload: build)
     }
 
     /// Sends the batch and maps the first error to its origin. The kernel validates and

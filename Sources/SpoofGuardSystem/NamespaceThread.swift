@@ -44,39 +44,18 @@ public enum NamespaceThread {
     /// `prepare` then `body` on one fresh thread (what `prepare` returns is handed to `body`).
     private static func onFreshThread<P, T, E: Error>(failure: (Failure) -> E, _ prepare: () -> P,
                                                       then body: (P) throws(E) -> T) throws(E) -> T {
-        let outcome: Result<T, E>? = withoutActuallyEscaping(prepare) { prepare in
+        let outcome: Result<T, E> = withoutActuallyEscaping(prepare) { prepare in
             withoutActuallyEscaping(body) { body in
-                let job = Job { () -> Result<T, E> in
-                    let prepared = prepare()
-                    do throws(E) { return .success(try body(prepared)) } catch { return .failure(error) }
+                do throws(Errno) {
+                    return try StartedThread { () -> Result<T, E> in
+                        let prepared = prepare()
+                        do throws(E) { return .success(try body(prepared)) } catch { return .failure(error) }
+                    }.join()
+                } catch {
+                    return .failure(failure(.startThread(error)))
                 }
-                var thread = pthread_t()
-                let context = Unmanaged<JobBase>.passRetained(job).toOpaque()
-                let created = pthread_create(&thread, nil, { raw in
-                    Unmanaged<JobBase>.fromOpaque(raw!).takeRetainedValue().run()
-                    return nil
-                }, context)
-                guard created == 0 else {
-                    Unmanaged<JobBase>.fromOpaque(context).release()
-                    return .failure(failure(.startThread(Errno(rawValue: created))))
-                }
-                pthread_join(thread, nil)
-                return job.result
             }
         }
-        return try outcome!.get()
+        return try outcome.get()
     }
-}
-
-/// Non-generic base, so that a C thread entry point can call the work. The thread that runs it
-/// is joined before the result is read, so no two threads touch it at once.
-private class JobBase: @unchecked Sendable {
-    func run() {}
-}
-
-private final class Job<R>: JobBase, @unchecked Sendable {
-    let work: () -> R
-    var result: R?
-    init(_ work: @escaping () -> R) { self.work = work }
-    override func run() { result = work() }
 }

@@ -43,6 +43,10 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let input = try PolicyBytes(readingOrExit: self.policy)
         if try applyUnchangedByRecord(input) { return }
+        // Started before the policy is decoded, to overlap it (after the policy proof, which
+        // needs no probe and would only share the cores with it); its answer (or error) is
+        // taken where apply would have probed. Nothing it does commits anything.
+        let probe = BackgroundFeatureProbe(namespace: namespace.namespace)
         let policy = try input.decodeOrExit()
         let ruleset = Compiler.compile(policy)
         let report: ApplyReport
@@ -55,7 +59,7 @@ struct ApplyCommand: ParsableCommand {
         do {
             let kernel = try namespace.kernel()
             let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
-            report = try kernel.apply(ruleset, check: check, adopt: adopt, record: records.loaded)
+            report = try kernel.apply(ruleset, check: check, adopt: adopt, probe: probe, record: records.loaded)
             records.keep(RecordedPolicy.proving(report.record, policy: input, ruleset: ruleset, table: policy.table, kernel: kernel),
                          create: !check)
         } catch {

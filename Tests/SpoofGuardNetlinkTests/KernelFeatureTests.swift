@@ -16,6 +16,19 @@ struct KernelFeatureTests {
         #expect(try namespace.nft("list", "ruleset").isEmpty)
     }
 
+    /// `apply` takes the answer of a probe started before it (on its own connection and thread)
+    /// and reports it as its own probe's; a probe that failed fails the apply with its error.
+    @Test func applyTakesTheBackgroundProbesAnswer() throws {
+        let namespace = try TestNamespace()
+        let kernel = try namespace.kernel()
+        let probe = BackgroundFeatureProbe(namespace: NetworkNamespace(nameOrPath: namespace.path))
+        let report = try kernel.apply(Examples.prerouting, probe: probe)
+        #expect(report.changed)
+        #expect(report.kernelFeatures == (try kernel.features()))
+        let missing = BackgroundFeatureProbe(namespace: NetworkNamespace(nameOrPath: "/nonexistent/netns"))
+        #expect(throws: NetlinkError.self) { try kernel.apply(Examples.prerouting, probe: missing) }
+    }
+
     /// A chain on a prefix and an absent name goes out as NFTA_DEVICE_PREFIX / NFTA_DEVICE_NAME
     /// and reads back as the same IR, so apply proves it and a second apply sends nothing.
     @Test func prefixAndAbsentDeviceReadBackAsWritten() throws {

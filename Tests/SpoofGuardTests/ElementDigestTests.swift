@@ -40,6 +40,22 @@ import Testing
         #expect(seen.insert(ElementDigest.of(shifted, key: .ipv4Address, flags: [.constant, .interval])).inserted)
     }
 
+    /// `apply` digests the packed elements; any other reader digests element arrays.
+    @Test func packedElementsHaveTheSameDigest() throws {
+        let sets: [SetElements] = [
+            .ipv4(IPv4Set(try ["0.0.0.0/8", "127.0.0.0/8", "240.0.0.0/4"].map { try IPv4Prefix(parsing: $0) })),
+            .ipv6(IPv6Set(try ["::1/128", "2002:7f00::/24"].map { try IPv6Prefix(parsing: $0) })),
+            .interfaces(try ["eth0", "wan*"].map { try InterfacePattern(parsing: $0) }),
+            .ipv4(IPv4Set()),
+        ]
+        for elements in sets {
+            let packed = try SetElementEncoding.packed(elements)
+            #expect(packed.elements == (try SetElementEncoding.encode(elements)))
+            #expect(ElementDigest.of(packed, key: elements.key, flags: [.constant, .interval])
+                        == ElementDigest.of(packed.elements, key: elements.key, flags: [.constant, .interval]))
+        }
+    }
+
     @Test func userDataCarriesTheDigestAfterNftsRecords() throws {
         let digest = ElementDigest.of(try elements(["127.0.0.0/8"]), key: .ipv4Address, flags: [.interval])
         let plain = UserData.set(key: .ipv4Address, comment: "guarded")

@@ -15,16 +15,27 @@ public enum ElementDigest {
     public static let storedLength = 17
 
     public static func of(_ elements: [KernelSetElement], key: SetKey, flags: SetFlags) -> [UInt8] {
+        digest(count: elements.count, key: key, flags: flags) { hash in
+            for element in elements {
+                element.key.withUnsafeBytes { hash.add(element: $0, isIntervalEnd: element.isIntervalEnd) }
+            }
+        }
+    }
+
+    /// The same digest of packed elements.
+    public static func of(_ elements: PackedSetElements, key: SetKey, flags: SetFlags) -> [UInt8] {
+        digest(count: elements.count, key: key, flags: flags) { hash in
+            elements.forEach { hash.add(element: $0, isIntervalEnd: $1) }
+        }
+    }
+
+    private static func digest(count: Int, key: SetKey, flags: SetFlags, elements: (inout Hasher128) -> Void) -> [UInt8] {
         var hash = Hasher128()
         hash.add(version)
         hash.add(key.typeID)
         hash.add(flags.rawValue)
-        hash.add(UInt32(truncatingIfNeeded: elements.count))
-        for element in elements {
-            hash.add(UInt8(truncatingIfNeeded: element.key.count))
-            for byte in element.key { hash.add(byte) }
-            hash.add(UInt8(element.isIntervalEnd ? 1 : 0))
-        }
+        hash.add(UInt32(truncatingIfNeeded: count))
+        elements(&hash)
         return [version] + withUnsafeBytes(of: hash.state.littleEndian) { Array($0) }
     }
 
@@ -38,6 +49,13 @@ public enum ElementDigest {
 
         mutating func add(_ value: UInt32) {
             for shift in stride(from: 0, to: 32, by: 8) { add(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        }
+
+        /// An element: its key's length, its key, and whether it ends a range.
+        mutating func add(element key: UnsafeRawBufferPointer, isIntervalEnd: Bool) {
+            add(UInt8(truncatingIfNeeded: key.count))
+            for byte in key { add(byte) }
+            add(UInt8(isIntervalEnd ? 1 : 0))
         }
     }
 }

@@ -21,52 +21,66 @@ public struct KernelSetElement: Hashable, Sendable, CustomStringConvertible {
 /// A set without the interval flag holds plain keys.
 public enum SetElementEncoding {
     public static func encode(_ elements: SetElements, interval: Bool = true) throws(LinearizeError) -> [KernelSetElement] {
+        try packed(elements, interval: interval).elements
+    }
+
+    /// The same elements, packed: what `apply` digests and sends.
+    public static func packed(_ elements: SetElements, interval: Bool = true) throws(LinearizeError) -> PackedSetElements {
         guard interval else { return try plainKeys(elements) }
-        let ranges: [(start: [UInt8], end: [UInt8]?)] = switch elements {
-        case .ipv4(let set): set.ranges.map { range in
-            (IPv4Address(bits: range.lowerBound).bytes,
-             range.upperBound == .max ? nil : IPv4Address(bits: range.upperBound + 1).bytes)
+        switch elements {
+        case .ipv4(let set): return addressIntervals(set)
+        case .ipv6(let set): return addressIntervals(set)
+        case .interfaces(let patterns):
+            let ranges = patterns.map(interfaceRange).sorted { $0.start.lexicographicallyPrecedes($1.start) }
+            return intervals(ranges, count: ranges.count, keyLength: 16, startsAtZero: ranges.first?.start.allSatisfy { $0 == 0 } ?? true,
+                             zero: [UInt8](repeating: 0, count: 16)) { $0.append($1, isIntervalEnd: $2) }
         }
-        case .ipv6(let set): set.ranges.map { range in
-            (IPv6Address(bits: range.lowerBound).bytes,
-             range.upperBound == .max ? nil : IPv6Address(bits: range.upperBound + 1).bytes)
+    }
+
+    /// Address keys are the addresses' bits in network byte order.
+    static func addressIntervals<Address: IPAddressProtocol>(_ set: IntervalSet<Address>) -> PackedSetElements {
+        let ranges = set.ranges.lazy.map { range in
+            (start: range.lowerBound, end: range.upperBound == .max ? nil : range.upperBound + 1)
         }
-        case .interfaces(let patterns): patterns.map(interfaceRange).sorted { $0.start.lexicographicallyPrecedes($1.start) }
-        }
-        guard let first = ranges.first else { return [] }
-        var output: [KernelSetElement] = []
-        output.reserveCapacity(ranges.count * 2 + 1)
-        if first.start.contains(where: { $0 != 0 }) {
-            output.append(KernelSetElement(key: [UInt8](repeating: 0, count: first.start.count), isIntervalEnd: true))
-        }
+        return intervals(ranges, count: set.ranges.count, keyLength: MemoryLayout<Address.Bits>.size,
+                         startsAtZero: set.ranges.first?.lowerBound == 0, zero: 0) { $0.append(bigEndian: $1, isIntervalEnd: $2) }
+    }
+
+    /// nft's interval encoding of ascending ranges, each given by its first key and the first
+    /// key after it (nil when it reaches the top).
+    private static func intervals<Key>(_ ranges: some Sequence<(start: Key, end: Key?)>, count: Int, keyLength: Int,
+                                       startsAtZero: Bool, zero: Key,
+                                       append: (inout PackedSetElements, Key, Bool) -> Void) -> PackedSetElements {
+        var output = PackedSetElements(keyLength: keyLength, capacity: count * 2 + 1)
+        guard count > 0 else { return output }
+        if !startsAtZero { append(&output, zero, true) }
         for range in ranges {
-            output.append(KernelSetElement(key: range.start))
-            if let end = range.end { output.append(KernelSetElement(key: end, isIntervalEnd: true)) }
+            append(&output, range.start, false)
+            if let end = range.end { append(&output, end, true) }
         }
         return output
     }
 
     /// Keys of a set without the interval flag: single addresses and exact interface names.
-    static func plainKeys(_ elements: SetElements) throws(LinearizeError) -> [KernelSetElement] {
-        func single<Address: IPAddressProtocol>(_ set: IntervalSet<Address>, _ bytes: (Address) -> [UInt8])
-            throws(LinearizeError) -> [KernelSetElement] {
-            var keys: [KernelSetElement] = []
+    static func plainKeys(_ elements: SetElements) throws(LinearizeError) -> PackedSetElements {
+        func single<Address: IPAddressProtocol>(_ set: IntervalSet<Address>) throws(LinearizeError) -> PackedSetElements {
+            var keys = PackedSetElements(keyLength: MemoryLayout<Address.Bits>.size, capacity: set.ranges.count)
             for range in set.ranges {
                 guard range.lowerBound == range.upperBound else {
                     throw LinearizeError("\(IntervalSet<Address>.describe(range)) needs a set with the interval flag")
                 }
-                keys.append(KernelSetElement(key: bytes(Address(bits: range.lowerBound))))
+                keys.append(bigEndian: range.lowerBound, isIntervalEnd: false)
             }
             return keys
         }
         switch elements {
-        case .ipv4(let set): return try single(set) { $0.bytes }
-        case .ipv6(let set): return try single(set) { $0.bytes }
+        case .ipv4(let set): return try single(set)
+        case .ipv6(let set): return try single(set)
         case .interfaces(let patterns):
-            var keys: [KernelSetElement] = []
+            var keys = PackedSetElements(keyLength: 16, capacity: patterns.count)
             for pattern in patterns.sorted() {
                 guard !pattern.isWildcard else { throw LinearizeError("\"\(pattern)\" needs a set with the interval flag") }
-                keys.append(KernelSetElement(key: interfaceRange(pattern).start))
+                keys.append(interfaceRange(pattern).start, isIntervalEnd: false)
             }
             return keys
         }

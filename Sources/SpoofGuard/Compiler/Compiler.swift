@@ -182,7 +182,7 @@ struct GuardSets {
             var v4: [ClosedRange<UInt32>] = []
             var v6: [ClosedRange<UInt128>] = []
             for entry in policy.guarded(field) {
-                for prefix in entry.prefixes {
+                entry.forEachPrefix { prefix in
                     switch prefix {
                     case .v4(let prefix): v4.append(prefix.range)
                     case .v6(let prefix): v6.append(prefix.range)

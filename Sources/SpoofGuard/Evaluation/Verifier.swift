@@ -62,7 +62,7 @@ public struct Verifier: Sendable {
     func guarded<Address: IPAddressProtocol>(_ field: AddressField, _: Address.Type) -> IntervalSet<Address> {
         var ranges: [ClosedRange<Address.Bits>] = []
         for entry in policy.guarded(field) {
-            for prefix in entry.prefixes {
+            entry.forEachPrefix { prefix in
                 switch prefix {
                 case .v4(let prefix) where Address.family == .ipv4: ranges.append(prefix.range as! ClosedRange<Address.Bits>)
                 case .v6(let prefix) where Address.family == .ipv6: ranges.append(prefix.range as! ClosedRange<Address.Bits>)

@@ -46,14 +46,75 @@ public struct GuardEntry: Hashable, Sendable {
         case literal(String)
     }
     public var origin: Origin
-    public var prefixes: [IPPrefix]
+
+    public var prefixes: [IPPrefix] {
+        get {
+            switch stored {
+            case .one(let prefix): [prefix]
+            case .list(let prefixes): prefixes
+            }
+        }
+        set { stored = Prefixes(newValue) }
+    }
+
     /// Where it stands in the policy, e.g. `$.guard.source[1]`.
-    public var path: String
+    public var path: String {
+        get {
+            switch place {
+            case .text(let text): text
+            case .element(let list, let index): list.index(index).description
+            }
+        }
+        set { place = .text(newValue) }
+    }
+
+    /// A literal entry, what nearly every entry of a large policy is, keeps its one prefix and
+    /// its place (list and index) inline: an array and a path string per entry were two heap
+    /// allocations and two frees per prefix of a 100 k-prefix policy.
+    enum Prefixes: Hashable, Sendable {
+        case one(IPPrefix)
+        case list([IPPrefix])
+
+        init(_ prefixes: [IPPrefix]) {
+            self = prefixes.count == 1 ? .one(prefixes[0]) : .list(prefixes)
+        }
+    }
+
+    enum Place: Sendable {
+        case text(String)
+        case element(of: JSONPath, index: Int)
+    }
+
+    private var stored: Prefixes
+    private var place: Place
 
     public init(origin: Origin, prefixes: [IPPrefix], path: String) {
+        self.init(origin: origin, prefixes: Prefixes(prefixes), place: .text(path))
+    }
+
+    init(origin: Origin, prefixes: Prefixes, place: Place) {
         self.origin = origin
-        self.prefixes = prefixes
-        self.path = path
+        self.stored = prefixes
+        self.place = place
+    }
+
+    /// Each prefix in order, without building an array.
+    public func forEachPrefix(_ body: (IPPrefix) throws -> Void) rethrows {
+        switch stored {
+        case .one(let prefix): try body(prefix)
+        case .list(let prefixes): for prefix in prefixes { try body(prefix) }
+        }
+    }
+
+    /// Equal when they say the same thing from the same place, however the place is kept.
+    public static func == (a: GuardEntry, b: GuardEntry) -> Bool {
+        a.origin == b.origin && a.stored == b.stored && a.path == b.path
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(origin)
+        hasher.combine(stored)
+        hasher.combine(path)
     }
 }
 

@@ -56,7 +56,7 @@ extension PolicyDecoder {
         var complete = true
         for (index, item) in elements.enumerated() {
             guard case .string(let text) = item.kind else { continue }
-            if let entry = entry(text, at: path.index(index), position: item.position, field: field) {
+            if let entry = entry(text, in: path, index: index, position: item.position, field: field) {
                 result.append(entry)
             } else {
                 complete = false
@@ -78,9 +78,11 @@ extension PolicyDecoder {
             case .catalog(let name):
                 if !catalogs.insert(name).inserted { return true }
             case .literal:
-                switch entry.prefixes[0] {
-                case .v4(let prefix): v4.append(UInt64(prefix.network.bits) << 8 | UInt64(prefix.length))
-                case .v6(let prefix): v6.append((prefix.network.bits, prefix.length))
+                entry.forEachPrefix { prefix in
+                    switch prefix {
+                    case .v4(let prefix): v4.append(UInt64(prefix.network.bits) << 8 | UInt64(prefix.length))
+                    case .v6(let prefix): v6.append((prefix.network.bits, prefix.length))
+                    }
                 }
             }
         }
@@ -103,7 +105,7 @@ extension PolicyDecoder {
             guard case .string(let text) = item.kind else { continue }
             let elementPath = path.index(index)
             let position = item.position
-            guard let entry = entry(text, at: elementPath, position: position, field: field) else {
+            guard let entry = entry(text, in: path, index: index, position: position, field: field) else {
                 complete = false
                 continue
             }
@@ -130,15 +132,18 @@ extension PolicyDecoder {
         return complete ? result : nil
     }
 
-    private mutating func entry(_ text: String, at path: JSONPath, position: StrictJSON.Position,
+    /// Element `index` of the list at `list`; its path is spelled out only for a report.
+    private mutating func entry(_ text: String, in list: JSONPath, index: Int, position: StrictJSON.Position,
                                 field: AddressField) -> GuardEntry? {
+        var path: JSONPath { list.index(index) }
+        let place = GuardEntry.Place.element(of: list, index: index)
         let fieldName = field == .source ? "guard.source" : "guard.destination"
         if let catalog = Catalog.named(text) {
             if let refusal = catalog.refusals[field] {
                 report(path, "the \(quoted(text)) catalog cannot be used in \(fieldName): it \(refusal)", at: position)
                 return nil
             }
-            return GuardEntry(origin: .catalog(text), prefixes: catalog.prefixes, path: path.description)
+            return GuardEntry(origin: .catalog(text), prefixes: .list(catalog.prefixes), place: place)
         }
         guard looksLikePrefix(text) else {
             let known = Catalog.names.map { quoted($0) }.joined(separator: ", ")
@@ -170,7 +175,7 @@ extension PolicyDecoder {
             report(path, "\(quoted(text)) covers \(protected) (catalog \(quoted(catalog.name))), which is a legitimate source: \(who), so dropping it would break address configuration; guard it in guard.destination, or use a prefix that leaves \(protected) out", at: position)
             return nil
         }
-        return GuardEntry(origin: .literal(text), prefixes: [prefix], path: path.description)
+        return GuardEntry(origin: .literal(text), prefixes: .one(prefix), place: place)
     }
 
     /// Catalog names are words; anything with a digit, `.`, `:` or `/` was meant as an address,

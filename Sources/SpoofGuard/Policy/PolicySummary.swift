@@ -9,7 +9,9 @@ extension Policy {
         var parts = ["table \(table) at \(hooks.map(\.rawValue).joined(separator: ", ")): \(interfaces), \(action.verdict.rawValue)"]
         var guards: [String] = []
         for (name, entries) in [("source", guardedSources), ("destination", guardedDestinations)] where !entries.isEmpty {
-            let count = Set(entries.flatMap(\.prefixes)).count
+            var distinct: Set<IPPrefix> = []
+            for entry in entries { entry.forEachPrefix { distinct.insert($0) } }
+            let count = distinct.count
             guards.append("\(name) \(Self.list(entries.map(\.text))) (\(count) prefix\(count == 1 ? "" : "es"))")
         }
         parts[0] += " " + guards.joined(separator: "; ")
