@@ -53,44 +53,27 @@ extension PolicyDecoder {
         let reportsBefore = reports
         var result: [GuardEntry] = []
         result.reserveCapacity(elements.count)
+        var keys = DuplicateKeys(capacity: elements.count)
         var complete = true
         for (index, item) in elements.enumerated() {
             guard case .string(let text) = item.kind else { continue }
             if let entry = entry(text, in: path, index: index, position: item.position, field: field) {
+                keys.add(entry)
                 result.append(entry)
             } else {
                 complete = false
             }
         }
-        guard Self.containsDuplicates(result) else { return complete ? result : nil }
+        guard keys.containsDuplicates() else { return complete ? result : nil }
         reports = reportsBefore
         return entriesReportingDuplicates(elements, at: path, field: field)
     }
 
     /// Whether two entries name the same catalog or the same literal prefix.
     static func containsDuplicates(_ entries: [GuardEntry]) -> Bool {
-        var catalogs: Set<String> = []
-        var v4: [UInt64] = []
-        var v6: [(bits: UInt128, length: Int)] = []
-        v4.reserveCapacity(entries.count)
-        for entry in entries {
-            switch entry.origin {
-            case .catalog(let name):
-                if !catalogs.insert(name).inserted { return true }
-            case .literal:
-                entry.forEachPrefix { prefix in
-                    switch prefix {
-                    case .v4(let prefix): v4.append(UInt64(prefix.network.bits) << 8 | UInt64(prefix.length))
-                    case .v6(let prefix): v6.append((prefix.network.bits, prefix.length))
-                    }
-                }
-            }
-        }
-        v4.sort()
-        v6.sort { ($0.bits, $0.length) < ($1.bits, $1.length) }
-        for index in v4.indices.dropFirst() where v4[index] == v4[index - 1] { return true }
-        for index in v6.indices.dropFirst() where v6[index] == v6[index - 1] { return true }
-        return false
+        var keys = DuplicateKeys(capacity: entries.count)
+        for index in entries.indices { keys.add(entries[index]) }
+        return keys.containsDuplicates()
     }
 
     /// The list read entry by entry, each checked against the earlier ones: the exact report
