@@ -108,6 +108,11 @@ enum AddressUTF8 {
 
     static func ipv4(_ bytes: Bytes) throws(AddressParseError) -> UInt32 {
         guard isPrintableASCII(bytes) else { return try IPv4Address(parsing: text(bytes, 0..<bytes.count)).bits }
+        return try printableIPv4(bytes)
+    }
+
+    /// `ipv4` for bytes already known to be printable ASCII (a prefix checks its whole text once).
+    static func printableIPv4(_ bytes: Bytes) throws(AddressParseError) -> UInt32 {
         switch dottedQuad(bytes, 0..<bytes.count) {
         case .value(let value)?: return value
         case .failure(let reason)?: throw AddressParseError(text: text(bytes, 0..<bytes.count), reason: reason)
@@ -116,8 +121,13 @@ enum AddressUTF8 {
     }
 
     static func ipv6(_ bytes: Bytes) throws(AddressParseError) -> UInt128 {
+        guard isPrintableASCII(bytes) else { return try IPv6Address(parsing: text(bytes, 0..<bytes.count)).bits }
+        return try printableIPv6(bytes)
+    }
+
+    /// `ipv6` for bytes already known to be printable ASCII.
+    static func printableIPv6(_ bytes: Bytes) throws(AddressParseError) -> UInt128 {
         let all = 0..<bytes.count
-        guard isPrintableASCII(bytes) else { return try IPv6Address(parsing: text(bytes, all)).bits }
         func fail(_ reason: String) -> AddressParseError { AddressParseError(text: text(bytes, all), reason: reason) }
         if let percentIndex = firstIndex(of: percent, in: bytes, all) {
             throw AddressParseError(text: text(bytes, all), reason: "has a zone id, which a firewall prefix cannot carry",
@@ -188,8 +198,16 @@ enum AddressUTF8 {
     static func prefix<Address: IPAddressProtocol>(
         _ bytes: Bytes, _ address: (Bytes) throws(AddressParseError) -> Address
     ) throws(AddressParseError) -> Prefix<Address> {
+        guard isPrintableASCII(bytes) else { return try Prefix(parsing: text(bytes, 0..<bytes.count)) }
+        return try printablePrefix(bytes, address)
+    }
+
+    /// `prefix` for bytes already known to be printable ASCII; `address` is given printable
+    /// bytes too, so it may be a `printable…` parser.
+    static func printablePrefix<Address: IPAddressProtocol>(
+        _ bytes: Bytes, _ address: (Bytes) throws(AddressParseError) -> Address
+    ) throws(AddressParseError) -> Prefix<Address> {
         let all = 0..<bytes.count
-        guard isPrintableASCII(bytes) else { return try Prefix(parsing: text(bytes, all)) }
         guard let slashIndex = firstIndex(of: slash, in: bytes, all) else {
             return Prefix(host: try address(bytes))
         }
@@ -245,14 +263,24 @@ extension Prefix {
 extension IPPrefix {
     /// The prefix in UTF-8 `bytes`; accepts and refuses exactly as `init(parsing:)` does.
     public init(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(AddressParseError) {
-        guard AddressUTF8.isPrintableASCII(bytes) else {
+        // One pass for both questions; the parts below then skip the printable check.
+        var printable = true, hasColon = false
+        for byte in bytes {
+            printable = printable && byte >= 0x20 && byte <= 0x7E
+            hasColon = hasColon || byte == AddressUTF8.colon
+        }
+        guard printable else {
             self = try IPPrefix(parsing: AddressUTF8.text(bytes, 0..<bytes.count))
             return
         }
-        if AddressUTF8.firstIndex(of: AddressUTF8.colon, in: bytes, 0..<bytes.count) != nil {
-            self = .v6(try IPv6Prefix(utf8: bytes))
+        if hasColon {
+            self = .v6(try AddressUTF8.printablePrefix(bytes) { (part) throws(AddressParseError) in
+                IPv6Address(bits: try AddressUTF8.printableIPv6(part))
+            })
         } else {
-            self = .v4(try IPv4Prefix(utf8: bytes))
+            self = .v4(try AddressUTF8.printablePrefix(bytes) { (part) throws(AddressParseError) in
+                IPv4Address(bits: try AddressUTF8.printableIPv4(part))
+            })
         }
     }
 }
