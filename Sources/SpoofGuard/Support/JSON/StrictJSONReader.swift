@@ -152,6 +152,7 @@ extension StrictJSON {
 
         mutating func parseArray() throws(SyntaxError) -> [Value] {
             try enterContainer()
+            let openingOffset = index
             advance()   // [
             var elements: [Value] = []
             try skipWhitespace()
@@ -164,6 +165,7 @@ extension StrictJSON {
                 if bytes[index] == UInt8(ascii: "]") {
                     throw error("trailing comma before \"]\"; JSON does not allow one")
                 }
+                if elements.count == elements.capacity { reserveProjectedCapacity(&elements, since: openingOffset) }
                 elements.append(try parseValue())
                 try skipWhitespace()
                 switch try peek("the list") {
@@ -179,6 +181,18 @@ extension StrictJSON {
                     throw error("expected \",\" or \"]\" after a list element, found \(describeCurrent())")
                 }
             }
+        }
+
+        /// A long list (a 100 k-prefix policy) grows once to the size its elements so far
+        /// project over the rest of the input, instead of doubling five more times, each a copy
+        /// of every element into fresh pages. Short lists, and projections that would not beat
+        /// doubling, grow as usual. The value limit bounds the projection.
+        private func reserveProjectedCapacity(_ elements: inout [Value], since openingOffset: Int) {
+            let count = elements.count
+            guard count >= 4096 else { return }
+            let share = Double(bytes.count - openingOffset) / Double(index - openingOffset)
+            let more = min(Double(count) * (share - 1), Double(limits.maximumValues - valueCount))
+            if more > Double(count) { elements.reserveCapacity(count + Int(more)) }
         }
 
         mutating func enterContainer() throws(SyntaxError) {
