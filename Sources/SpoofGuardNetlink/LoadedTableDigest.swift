@@ -1,5 +1,16 @@
 import SpoofGuard
 
+/// spoofguard's tables read without set elements (the cheap parts) in one settled read at
+/// `generation`, with the element digest each set carries in its user data.
+public struct LoadedTables: Sendable {
+    public var generation: UInt32
+    public var tables: Ruleset
+    public var setDigests: [SetPath: [UInt8]]
+
+    /// Their `PolicyProof.loadedDigest`.
+    public var digest: [UInt8] { PolicyProof.loadedDigest(of: tables, setDigests: setDigests) }
+}
+
 extension NetfilterKernel {
     /// The tables called `table` (in the managed families and `families`) as the kernel holds
     /// them at `generation`, read without set elements (the cheap parts: tables, chains, rules,
@@ -15,7 +26,8 @@ extension NetfilterKernel {
             let tables = try read(tablesNamed: [table], families: Self.managedFamilies.union(families), elements: .none, digests: &digests)
             // The read is several dumps: only an unmoved generation shows they saw one ruleset.
             guard try isSettled(at: generation) else { return nil }
-            return (PolicyProof.loadedDigest(of: tables, setDigests: digests), digests)
+            let loaded = LoadedTables(generation: generation, tables: tables, setDigests: digests)
+            return (loaded.digest, loaded.setDigests)
         } catch {
             return nil
         }

@@ -229,12 +229,13 @@ public final class NetfilterKernel {
         // compared, and the sets' elements are the ones sent, which their digests confirm
         // without the quadratic element dump. Anything else reads back everything.
         var digests: [SetPath: [UInt8]] = [:]
-        let (header, headerGeneration, _) = try consistentRead(tablesNamed: names, families: families, elements: false, digests: &digests)
+        let (header, headerGeneration, headerSettled) = try consistentRead(tablesNamed: names, families: families, elements: false, digests: &digests)
         if headerGeneration == generation &+ 1,
            header.withoutSetElements.kernelComparable == ruleset.withoutSetElements.kernelComparable,
            try ElementProof.judge(expected: encoded(), digests: digests) == .equal {
             report.elementsProvenBy = .commit
             report.record = try ElementRecord(generation: headerGeneration, digests: encoded().digests)
+            if headerSettled { report.readBack = LoadedTables(generation: headerGeneration, tables: header, setDigests: digests) }
             return report
         }
         let (readBack, readGeneration, settled) = try consistentRead(tablesNamed: names, families: families, elements: true, digests: &digests)
@@ -396,6 +397,9 @@ public struct ApplyReport: Sendable {
     /// The element record to keep for the next run: the elements loaded now, at the generation
     /// they were proven at. nil when nothing was proven.
     public var record: ElementRecord?
+    /// The tables as read back after this apply's commit, at `record`'s generation and between
+    /// two equal ones: what the policy proof digests, so that it need not read them again.
+    public var readBack: LoadedTables?
 
     init(ruleset: Ruleset, checked: Bool) {
         self.checked = checked

@@ -63,7 +63,9 @@ public struct ElementRecordFile: Sendable {
     /// before it knows the table's name. Reads only this namespace's record files (at most
     /// `keptRecords`), each trusted as `load` trusts it; one that is not is passed over
     /// silently (the full path that follows loads its own table's record, and warns).
-    public static func proving(policyDigest: [UInt8], buildID: [UInt8], in directory: RuntimeDirectory,
+    /// `policyDigest` is asked for only when a record holds a proof made by this build: a
+    /// namespace without one (a first apply) never waits for the policy's hash.
+    public static func proving(policyDigest: () -> [UInt8], buildID: [UInt8], in directory: RuntimeDirectory,
                                bootID: String, namespaceCookie: UInt64) -> (table: String, record: ElementRecord)? {
         let prefix = "\(namePrefix)\(namespaceCookie)-"
         let names = directory.names().filter { $0.hasPrefix(prefix) && $0.hasSuffix(nameSuffix) }.sorted().prefix(keptRecords)
@@ -71,7 +73,7 @@ public struct ElementRecordFile: Sendable {
             guard let table = PercentEncoding.decode(name.dropFirst(prefix.count).dropLast(nameSuffix.count)) else { continue }
             let file = ElementRecordFile(directory: directory, owner: .init(bootID: bootID, namespaceCookie: namespaceCookie, table: table))
             guard file.name == name, case .record(let record) = file.load(), let proof = record.policy,
-                  proof.policyDigest == policyDigest, proof.buildID == buildID else { continue }
+                  proof.buildID == buildID, proof.policyDigest == policyDigest() else { continue }
             return (table, record)
         }
         return nil

@@ -60,7 +60,8 @@ struct ApplyCommand: ParsableCommand {
             let kernel = try namespace.kernel()
             let records = RecordedElements(runtime: runtime, kernel: kernel, table: policy.table)
             report = try kernel.apply(ruleset, check: check, adopt: adopt, probe: probe, record: records.loaded)
-            records.keep(RecordedPolicy.proving(report.record, policy: input, ruleset: ruleset, table: policy.table, kernel: kernel),
+            records.keep(RecordedPolicy.proving(report.record, policy: input, ruleset: ruleset, table: policy.table, kernel: kernel,
+                                                 readBack: report.readBack),
                          create: !check)
         } catch {
             // An ApplyError means the transaction may have been committed (outcome unknown, or

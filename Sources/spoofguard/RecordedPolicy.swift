@@ -9,7 +9,10 @@ import SpoofGuardSystem
 struct PolicyBytes {
     let bytes: [UInt8]
     let source: String
-    let digest: [UInt8]
+    /// Hashing 100 k prefixes' worth of policy takes several milliseconds; on its own thread it
+    /// overlaps the lookup of a record and, when there is none to match (a first apply), the
+    /// decoding, and is joined only where the digest is needed.
+    private let hashing: StartedThread<[UInt8]>?
 
     /// Reads `path` (or standard input for `-`) as `loadPolicyOrExit` does, with its errors.
     init(readingOrExit path: String) throws {
@@ -20,8 +23,12 @@ struct PolicyBytes {
             printError(error.description)
             throw ExitCode(error.exitCode)
         }
-        digest = SHA256.hash(bytes)
+        let bytes = bytes
+        hashing = try? StartedThread { SHA256.hash(bytes) }
     }
+
+    /// The SHA-256 of the bytes (computed here if its thread could not start).
+    var digest: [UInt8] { hashing?.join() ?? SHA256.hash(bytes) }
 
     /// Decodes the bytes; on failure prints every problem and exits 65, as `loadPolicyOrExit`.
     func decodeOrExit() throws -> Policy {
@@ -53,7 +60,7 @@ enum RecordedPolicy {
                           kernel: NetfilterKernel) -> (table: String, record: ElementRecord)? {
         guard let buildID = BuildID.current, let cookie = kernel.namespaceCookie(), let boot = BootID.current(),
               let directory = try? RuntimeDirectory.open(RuntimeDirectory.path(given: runtime.runtimeDir), create: false) else { return nil }
-        return ElementRecordFile.proving(policyDigest: policy.digest, buildID: buildID, in: directory,
+        return ElementRecordFile.proving(policyDigest: { policy.digest }, buildID: buildID, in: directory,
                                          bootID: boot, namespaceCookie: cookie)
     }
 
@@ -62,8 +69,10 @@ enum RecordedPolicy {
     /// no build-id, a ruleset that binds devices (whether the kernel can bind them depends on
     /// the devices present, which apply checks against the compiled ruleset), a generation
     /// that has moved since, or sets without the element digests the record holds.
+    /// `readBack` is apply's own read after its commit, when it has one at the record's
+    /// generation: the same read `loadedState` would make, not made twice.
     static func proving(_ record: ElementRecord?, policy: PolicyBytes, ruleset: Ruleset, table: String,
-                        kernel: NetfilterKernel) -> ElementRecord? {
+                        kernel: NetfilterKernel, readBack: LoadedTables? = nil) -> ElementRecord? {
         guard var record else { return nil }
         // A proof kept from an earlier run is replaced, or dropped when none can be made.
         record.policy = nil
@@ -71,7 +80,8 @@ enum RecordedPolicy {
         let families = ruleset.tables.map(\.family)
         // A proof the next run could not match is not worth keeping: the sets must carry the
         // element digests the record holds.
-        guard let loaded = kernel.loadedState(of: table, families: families, at: record.generation),
+        let reused = readBack.flatMap { $0.generation == record.generation ? (digest: $0.digest, setDigests: $0.setDigests) : nil }
+        guard let loaded = reused ?? kernel.loadedState(of: table, families: families, at: record.generation),
               loaded.setDigests == record.digests.filter({ $0.key.table == table }) else { return record }
         let rules = ruleset.tables.reduce(0) { $0 + $1.chains.reduce(0) { $0 + $1.rules.count } }
         let elements = ruleset.tables.reduce(0) { $0 + $1.sets.reduce(0) { $0 + $1.elements.count } }
