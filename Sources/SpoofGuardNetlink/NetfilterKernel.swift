@@ -404,8 +404,8 @@ public struct ApplyReport: Sendable {
     init(ruleset: Ruleset, checked: Bool) {
         self.checked = checked
         tables = ruleset.tables.map { "\($0.family.rawValue) \($0.name)" }
-        rules = ruleset.tables.reduce(0) { $0 + $1.chains.reduce(0) { $0 + $1.rules.count } }
-        elements = ruleset.tables.reduce(0) { $0 + $1.sets.reduce(0) { $0 + $1.elements.count } }
+        rules = ruleset.ruleCount
+        elements = ruleset.elementCount
     }
 }
 

@@ -83,10 +83,8 @@ enum RecordedPolicy {
         let reused = readBack.flatMap { $0.generation == record.generation ? (digest: $0.digest, setDigests: $0.setDigests) : nil }
         guard let loaded = reused ?? kernel.loadedState(of: table, families: families, at: record.generation),
               loaded.setDigests == record.digests.filter({ $0.key.table == table }) else { return record }
-        let rules = ruleset.tables.reduce(0) { $0 + $1.chains.reduce(0) { $0 + $1.rules.count } }
-        let elements = ruleset.tables.reduce(0) { $0 + $1.sets.reduce(0) { $0 + $1.elements.count } }
         record.policy = PolicyProof(policyDigest: policy.digest, buildID: buildID, loadedDigest: loaded.digest,
-                                    families: families, rules: rules, elements: elements)
+                                    families: families, rules: ruleset.ruleCount, elements: ruleset.elementCount)
         return record
     }
 }

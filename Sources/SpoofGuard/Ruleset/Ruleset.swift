@@ -13,6 +13,12 @@ public struct Ruleset: Hashable, Sendable {
         tables.first { $0.family == family && $0.name == name }
     }
 
+    /// Rules in every chain of every table, as `apply` reports them.
+    public var ruleCount: Int { tables.reduce(0) { $0 + $1.chains.reduce(0) { $0 + $1.rules.count } } }
+
+    /// Elements in every set of every table, as `apply` reports them.
+    public var elementCount: Int { tables.reduce(0) { $0 + $1.sets.reduce(0) { $0 + $1.elements.count } } }
+
     /// The same ruleset with counter values and kernel handles cleared: what "unchanged" means.
     public var withoutRuntimeState: Ruleset {
         Ruleset(tables: tables.map(\.withoutRuntimeState))
